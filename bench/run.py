@@ -1,0 +1,288 @@
+"""`make bench`: build demo databases, serve them with gunicorn, measure over HTTP.
+
+For each size (10,000 and 1,000,000 cases by default) it loads a fresh SQLite database
+(and a PostgreSQL one when BUREAU_BENCH_POSTGRES_URL is set), starts gunicorn with two
+workers, drives it from this separate process with concurrent httpx clients and writes
+a Markdown table to bench/results.md.
+"""
+
+import argparse
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DESK = ("desk@kresna.test", "desk-demo-2026")
+COORDINATOR = ("coordinator@kresna.test", "coordinator-demo-2026")
+COMMISSION = ("commission@kresna.test", "commission-demo-2026")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400, help="per measured endpoint")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    targets = [("SQLite", lambda size: f"sqlite:///{ROOT / 'bench' / f'bench-{size}.db'}")]
+    if pg := os.environ.get("BUREAU_BENCH_POSTGRES_URL"):
+        targets.append(("PostgreSQL", lambda size: pg))
+    results = []
+    for name, url_for_size in targets:
+        for size in sizes:
+            url = url_for_size(size)
+            load_seconds, sample = build_database(url, size)
+            with Server(url) as server:
+                figures = measure(server, args.clients, args.requests, sample)
+            figures["demo load (cases/s)"] = (f"{size / load_seconds:,.0f}", "")
+            results.append((name, size, figures))
+            print_table(results)
+    write_results(results, args)
+
+
+def flask(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BUREAU_DATABASE_URL": url, "BUREAU_SECRET_KEY": "bench-secret"}
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True, **kwargs,
+    )  # fmt: skip
+
+
+def build_database(url: str, size: int) -> float:
+    """A fresh database with the demo users and `size` cases; returns the load time."""
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        reset_postgres(url)
+    flask(url, "db", "upgrade")
+    output = flask(url, "demo", "load", "--cases", str(size)).stdout
+    loaded = re.search(r"Loaded .* in ([\d.]+) s.*", output)
+    print(loaded.group(0), file=sys.stderr)
+    sample = re.search(r"try (\S+) PIN (\d{6})", output).groups()
+    # The loader's own figure, without interpreter start-up.
+    return float(loaded.group(1)), sample
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as c:
+        c.execute("DROP SCHEMA public CASCADE")
+        c.execute("CREATE SCHEMA public")
+
+
+class Server:
+    """gunicorn with two worker processes on a free loopback port."""
+
+    def __init__(self, url: str):
+        self.url = url
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        # The bench logs coordinators in with a password alone: no second factor here.
+        env = {**os.environ, "BUREAU_DATABASE_URL": self.url, "BUREAU_SECRET_KEY": "bench-secret",
+               "BUREAU_MFA_REQUIRED_ROLES": ""}  # fmt: skip
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
+             f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_rss_mb(self) -> float:
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        rss = [int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0])
+               for pid in children]  # fmt: skip
+        return max(rss) / 1024 if rss else 0.0
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def login(base: str, account=DESK) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=60)
+    token = csrf_token(client.get("/login").text)
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": account[0], "password": account[1]}
+    )
+    assert response.status_code == 303, response.status_code
+    return client
+
+
+def api_token(url: str) -> str:
+    return flask(url, "users", "token", DESK[0]).stdout.strip()
+
+
+def timed(clients: list, requests: int, call) -> tuple[list[float], float]:
+    """Run `call(client, i)` `requests` times over the clients concurrently."""
+    latencies: list[float] = []
+
+    assigned: dict[int, object] = {}
+    lock = threading.Lock()
+
+    def work(index: int):
+        # One client per thread: a login session or a form's CSRF cookie is not shared.
+        with lock:
+            client = assigned.setdefault(
+                threading.get_ident(), clients[len(assigned) % len(clients)]
+            )
+        started = time.perf_counter()
+        call(client, index)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(clients)) as pool:
+        list(pool.map(work, range(requests)))
+    return latencies, time.perf_counter() - started
+
+
+def summary(latencies: list[float]) -> str:
+    ordered = sorted(latencies)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return f"p50 {statistics.median(ordered):.1f} ms · p95 {p95:.1f} ms"
+
+
+def measure(server: Server, n_clients: int, requests: int, sample: tuple[str, str]) -> dict:
+    token = api_token(server.url)
+    bearer = {"Authorization": f"Bearer {token}"}
+    api = [httpx.Client(base_url=server.base, timeout=60, headers=bearer) for _ in range(n_clients)]
+    desks = [login(server.base) for _ in range(n_clients)]
+    coordinators = [login(server.base, COORDINATOR) for _ in range(n_clients)]
+    commission = [login(server.base, COMMISSION) for _ in range(n_clients)]
+    anonymous = [httpx.Client(base_url=server.base, timeout=60) for _ in range(n_clients)]
+    body = {"channel": "phone", "category": "local_taxes", "description": "Данък сгради",
+            "consent": True,
+            "citizen": {"name": "Мария Иванова", "phone": "0888123456"}}  # fmt: skip
+    reference, pin = sample
+    year = datetime.now().year
+
+    def post_api(client, _i):
+        assert client.post("/api/v1/inquiries", json=body).status_code == 201
+
+    def post_form(client, _i):
+        form = client.get("/desk/new").text
+        fields = dict(re.findall(r'name="(csrf_token|token)" type="hidden" value="([^"]+)"', form))
+        response = client.post("/desk/new", data={
+            **fields, "category": "social_assistance", "description": "Помощ за отопление",
+            "anonymous": "y", "channel": "walk_in", "urgency": "normal",
+            "gender": "undisclosed", "age_band": "undisclosed", "settlement": "0"})  # fmt: skip
+        assert response.status_code == 303, response.status_code
+
+    def status_lookup(client, _i):
+        token = csrf_token(client.get(f"/status?ref={reference}").text)
+        response = client.post("/status", data={"csrf_token": token, "reference": reference,
+                                                 "pin": pin})  # fmt: skip
+        assert response.status_code == 303, response.status_code
+
+    def get(path):
+        def call(client, _i):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return call
+
+    figures = {}
+    latencies, seconds = timed(api, requests, post_api)
+    figures["intake API (8 clients)"] = (f"{requests / seconds:,.0f}/s", summary(latencies))
+    latencies, seconds = timed(desks, requests // 2, post_form)
+    figures["intake form (GET+POST)"] = (f"{requests / 2 / seconds:,.0f}/s", summary(latencies))
+    case = api[0].get("/api/v1/inquiries", params={"status": "in_progress", "per_page": 1})
+    case_reference = case.json()["items"][0]["reference"]
+    for label, path, clients in [
+        ("desk home (today)", "/desk/", desks),
+        ("case list default", "/cases/", coordinators),
+        ("case list filtered", "/cases/?status=in_progress&category=social_assistance",
+         coordinators),
+        ("case list searched (name)", "/cases/?q=petrova", coordinators),
+        ("case list searched (phone)", "/cases/?q=0888123", coordinators),
+        ("case page", f"/cases/{case_reference}", coordinators),
+        ("API list searched", "/api/v1/inquiries?q=ivanov", api),
+        ("commission dashboard, year", f"/commission/?period=year&year={year - 1}", commission),
+        ("public statistics API", f"/api/v1/public/statistics?office=KRS&year={year - 1}",
+         anonymous),
+    ]:  # fmt: skip
+        latencies, seconds = timed(clients, requests // 2, get(path))
+        figures[label] = (f"{requests / 2 / seconds:,.0f}/s", summary(latencies))
+    latencies, seconds = timed(anonymous, requests // 4, status_lookup)
+    figures["status lookup (GET+POST)"] = (f"{requests / 4 / seconds:,.0f}/s", summary(latencies))
+    figures["worker RSS"] = (f"{server.worker_rss_mb():.0f} MB", "")
+    return figures
+
+
+def print_table(results) -> None:
+    print(render(results), file=sys.stderr)
+
+
+def render(results) -> str:
+    lines = ["| database | cases | measure | throughput | latency |", "|---|---:|---|---:|---|"]
+    for name, size, figures in results:
+        for label, (rate, latency) in figures.items():
+            lines.append(f"| {name} | {size:,} | {label} | {rate} | {latency} |")
+    return "\n".join(lines)
+
+
+def growth(results) -> str:
+    """p50 at the largest size over p50 at the smallest, per database and measure."""
+    lines = ["| database | measure | p50 growth (largest / smallest size) |", "|---|---|---:|"]
+    for name in dict.fromkeys(r[0] for r in results):
+        runs = sorted((size, figures) for db_name, size, figures in results if db_name == name)
+        if len(runs) < 2:
+            continue
+        (_small, first), (_large, last) = runs[0], runs[-1]
+        for label, (_rate, latency) in last.items():
+            before = re.search(r"p50 ([\d.]+)", first.get(label, ("", ""))[1])
+            after = re.search(r"p50 ([\d.]+)", latency)
+            if before and after and float(before.group(1)) > 0:
+                ratio = float(after.group(1)) / float(before.group(1))
+                lines.append(f"| {name} | {label} | {ratio:.2f} |")
+    return "\n".join(lines)
+
+
+def write_results(results, args) -> None:
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in lines if "model name" in line), "?")
+    header = (
+        f"# Bureau benchmark\n\n{datetime.now():%d.%m.%Y %H:%M}, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, gunicorn 2 workers × 4 threads, "
+        f"{args.clients} concurrent clients, {args.requests} requests per measure.\n\n"
+    )
+    path = ROOT / "bench" / "results.md"
+    path.write_text(header + render(results) + "\n\n" + growth(results) + "\n")
+    print(f"written to {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Bureau: the case-handling system of a Citizens' Information and Advice Bureau."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from bureau import config, i18n, security
+from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    register_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    security.init_app(app)  # headers, ProxyFix, debug guard, session time-outs
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict | None) -> None:
+    app.config.update(config.from_env(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+
+def register_extensions(app: Flask) -> None:
+    from bureau import models  # noqa: F401  (registers the models with SQLAlchemy)
+    from bureau.web.auth import init_login
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    i18n.init_app(app)
+    init_login(app)
+    _configure_sqlite(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from bureau.web import (
+        admin,
+        api,
+        auth,
+        cases,
+        desk,
+        errors,
+        experts,
+        feedback_desk,
+        labels,
+        main,
+        navigation,
+        public,
+        taxonomy,
+    )
+
+    for module in (main, auth, desk, cases, experts, admin, taxonomy, api, errors):
+        app.register_blueprint(module.bp)
+    for module in (public, feedback_desk):  # the citizen-facing site and its desk side
+        app.register_blueprint(module.bp)
+    from bureau.web import audit, mfa, privacy
+
+    for module in (audit, mfa, privacy):  # audit trail, two-factor login, subject requests
+        app.register_blueprint(module.bp)
+    from bureau.web import commission, open_data, recommendations
+
+    for module in (commission, recommendations, open_data):  # anonymised statistics
+        app.register_blueprint(module.bp)
+    app.context_processor(navigation.template_globals)
+    app.context_processor(labels.template_globals)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from flask import g
+
+    from bureau.domain import audit
+    from bureau.permissions import enforce_declared_permission
+
+    app.before_request(enforce_declared_permission)
+
+    @app.after_request
+    def _commit(response):
+        # The one place that commits. An error response rolls back instead, so a
+        # refused form or a failed check never leaves half a change behind.
+        if response.status_code < 400:
+            db.session.commit()
+            audit.write_deferred(g.pop("audit_after_commit", []))
+        else:
+            db.session.rollback()
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from bureau import cli
+
+    cli.init_app(app)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

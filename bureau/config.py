@@ -1,0 +1,104 @@
+"""Settings, read from BUREAU_* environment variables with safe defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: str) -> str:
+    """BUREAU_SECRET_KEY, else a key generated once into instance/secret_key (mode 0600)."""
+    if key := os.environ.get("BUREAU_SECRET_KEY"):
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("BUREAU_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'bureau.db'}"
+    # Accept the usual postgres:// spelling and use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+            if "connect_timeout=" not in url:  # an unreachable host fails fast (503)
+                url += ("&" if "?" in url else "?") + "connect_timeout=5"
+    return url
+
+
+def engine_options() -> dict:
+    """Reconnect after a database outage (pre-ping); never log SQL parameter values."""
+    return {"pool_pre_ping": True, "hide_parameters": True}
+
+
+def from_env(instance_path: str) -> dict:
+    """The application's configuration as a dict, for app.config.update()."""
+    redis_url = os.environ.get("BUREAU_REDIS_URL")
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Fail closed: with Redis down the limited views answer 503, never "unlimited".
+        "RATELIMIT_SWALLOW_ERRORS": False,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}
+        if redis_url
+        else {},
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BABEL_DEFAULT_LOCALE": "bg",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Sofia",
+        "LANGUAGES": ("bg", "en"),
+        "SUPPRESSION_THRESHOLD": int(os.environ.get("BUREAU_SUPPRESSION_THRESHOLD", "5")),
+        "MAIL_SERVER": os.environ.get("BUREAU_MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("BUREAU_MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("BUREAU_MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("BUREAU_MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _env_bool("BUREAU_MAIL_USE_TLS", False),
+        "MAIL_DEFAULT_SENDER": os.environ.get("BUREAU_MAIL_SENDER", "bureau@localhost"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("BUREAU_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute",
+        "LOGIN_LIMIT_PER_IP": "20 per minute",
+        "PAGE_SIZE": 50,
+        # The public site's address, printed on receipts (default: this server's).
+        "PUBLIC_URL": os.environ.get("BUREAU_PUBLIC_URL", ""),
+        # The staff site's address, for links in e-mails sent by `jobs run`.
+        "BASE_URL": os.environ.get("BUREAU_BASE_URL", ""),
+        "UPLOAD_FOLDER": os.environ.get(
+            "BUREAU_UPLOAD_FOLDER", os.path.join(instance_path, "uploads")
+        ),
+        "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+        **security_settings(),
+    }
+
+
+def security_settings() -> dict:
+    """Issue 7: sessions, two-factor, proxy, HSTS, debug guard, retention (see README)."""
+    roles = os.environ.get("BUREAU_MFA_REQUIRED_ROLES", "admin,coordinator")
+    return {
+        "SESSION_IDLE_MINUTES": int(os.environ.get("BUREAU_SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(os.environ.get("BUREAU_SESSION_MAX_HOURS", "12")),
+        "MFA_REQUIRED_ROLES": frozenset(r.strip() for r in roles.split(",") if r.strip()),
+        "PROXY_FIX": _env_bool("BUREAU_PROXY_FIX", False),
+        "HSTS_SECONDS": int(os.environ.get("BUREAU_HSTS_SECONDS", "31536000")),
+        "ALLOW_DEBUG": _env_bool("BUREAU_ALLOW_DEBUG", False),
+        "RETENTION_MONTHS": int(os.environ.get("BUREAU_RETENTION_MONTHS", "24")),
+    }

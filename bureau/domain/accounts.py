@@ -1,0 +1,202 @@
+"""Staff accounts: creation, login, passwords, deactivation and API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bureau.domain import DomainError
+from bureau.extensions import db
+from bureau.models import ApiToken, Office, Role, User, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+# The most common passwords of at least 12 characters (ASVS 2.1.7 asks to refuse them).
+COMMON_PASSWORDS = frozenset(
+    [
+        "123456789012",
+        "1234567890123",
+        "12345678901234",
+        "123456789000",
+        "qwertyuiopas",
+        "qwerty123456",
+        "password1234",
+        "password12345",
+        "passwordpassword",
+        "1q2w3e4r5t6y",
+        "qwertyuiop12",
+        "111111111111",
+        "000000000000",
+        "123123123123",
+        "abcdefghijkl",
+        "abc123abc123",
+        "iloveyou1234",
+        "administrator",
+        "administrator1",
+        "welcome12345",
+        "letmein12345",
+        "changeme1234",
+        "parola123456",
+        "parolaparola",
+        "123456qwerty",
+        "qwerty123qwerty",
+        "zaq12wsxcde3",
+        "1qaz2wsx3edc",
+        "sofia1234567",
+        "bulgaria1234",
+    ]
+)
+# A hash to compare against when the account does not exist, so timing tells nothing.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+def check_password_policy(password: str, *, email: str = "") -> None:
+    """Length 12–128, no composition rules, not a common or obvious password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _l("Паролата трябва да е поне %(n)d знака.", n=MIN_PASSWORD_LENGTH), "password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(
+            _l("Паролата трябва да е най-много %(n)d знака.", n=MAX_PASSWORD_LENGTH), "password"
+        )
+    lowered = password.lower()
+    if (
+        lowered in COMMON_PASSWORDS
+        or (email and lowered == email.lower())
+        or len(set(password)) < 4
+    ):
+        raise DomainError(_l("Тази парола е твърде лесна за отгатване."), "password")
+
+
+def hash_password(password: str, method: str = "scrypt") -> str:
+    return generate_password_hash(password, method=method)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: Role | str,
+    password: str,
+    office: Office | None,
+    language: str = "bg",
+    hash_method: str = "scrypt",
+) -> User:
+    """Create a staff account; every role but admin belongs to an office."""
+    role = Role(role)
+    email = normalise_email(email)
+    if get_user_by_email(email) is not None:
+        raise DomainError(_l("Вече има потребител с този e-mail."), "email")
+    if office is None and role != Role.ADMIN:
+        raise DomainError(_l("Изберете офис за този потребител."), "office")
+    check_password_policy(password, email=email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        office=office,
+        language=language,
+        password_hash=hash_password(password, hash_method),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None — never saying which was wrong."""
+    user = get_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie the user holds (logout, deactivation, reset)."""
+    user.session_version += 1
+
+
+def change_password(user: User, *, current: str, new: str, hash_method: str = "scrypt") -> None:
+    """The user changes their own password, proving they know the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise DomainError(_l("Текущата парола е грешна."), "current")
+    check_password_policy(new, email=user.email)
+    user.password_hash = hash_password(new, hash_method)
+    end_sessions(user)
+
+
+def reset_password(user: User, *, new: str, hash_method: str = "scrypt") -> None:
+    """The administrator sets a new password; the user's sessions end."""
+    check_password_policy(new, email=user.email)
+    user.password_hash = hash_password(new, hash_method)
+    end_sessions(user)
+
+
+def update_user(
+    user: User, *, name: str, role: Role | str, office: Office | None, active: bool, language: str
+) -> None:
+    """The administrator edits an account; deactivation ends its sessions at once."""
+    role = Role(role)
+    if office is None and role != Role.ADMIN:
+        raise DomainError(_l("Изберете офис за този потребител."), "office")
+    if (
+        user.role == Role.ADMIN
+        and user.active
+        and (role != Role.ADMIN or not active)
+        and count_active_admins() <= 1
+    ):
+        raise DomainError(_l("Това е последният активен администратор."), "role")
+    if user.active and not active:
+        end_sessions(user)
+    user.name, user.role, user.office, user.active, user.language = (
+        name.strip(),
+        role,
+        office,
+        active,
+        language,
+    )
+
+
+def count_active_admins() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+    )
+
+
+def issue_api_token(user: User) -> str:
+    """A new personal API token; only its hash is kept, so it is shown once."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=_token_hash(token)))
+    db.session.flush()
+    return token
+
+
+def user_by_token(token: str) -> User | None:
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if api_token is None or not api_token.user.active:
+        return None
+    now = utcnow()
+    # At most once an hour: a write on every API read would queue reads behind SQLite's lock.
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
+        api_token.last_used_at = now
+    return api_token.user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,73 @@
+"""Finding citizens of an office by name (Cyrillic or Latin) or phone."""
+
+import re
+
+from sqlalchemy import Select, func, select
+
+from bureau.domain.transliteration import name_tokens, phone_key
+from bureau.extensions import db
+from bureau.models import Citizen, CitizenToken
+
+NON_DIGITS_IN_PHONES = re.compile(r"[\s\-/().+]")
+
+
+def matching_ids(office_id: int | None, q: str) -> Select | None:
+    """Ids of citizens whose phone starts with the digits typed, or whose name has a word
+    starting with each word typed (`ivan petr` finds `Иван Петров`); None if q is too short."""
+    compact = NON_DIGITS_IN_PHONES.sub("", q)
+    if compact.isdigit():
+        if len(compact) < 3:
+            return None
+        digits = phone_key(compact) or compact
+        if not digits.startswith("0"):
+            digits = "0" + digits  # typed without the trunk prefix: 888 123 → 0888123
+        query = select(Citizen.id).where(
+            Citizen.phone_key >= digits, Citizen.phone_key < _next_prefix(digits)
+        )
+        return query.where(Citizen.office_id == office_id) if office_id else query
+    words = sorted(name_tokens(q), key=len, reverse=True)
+    if not words or len(words[0]) < 2:
+        return None
+    query = _with_prefix(office_id, words[0])
+    for word in words[1:]:
+        query = query.where(CitizenToken.citizen_id.in_(_with_prefix(office_id, word)))
+    return query
+
+
+COMMON = 500
+
+
+def is_common(ids: Select) -> bool:
+    """More than COMMON citizens match (counted no further than that)."""
+    sample = select(func.count()).select_from(ids.limit(COMMON + 1).subquery())
+    return db.session.scalar(sample) > COMMON
+
+
+def find(office_id: int, q: str, limit: int = 8) -> list[Citizen]:
+    """Returning citizens for the intake form's suggestions."""
+    ids = matching_ids(office_id, q)
+    if ids is None:
+        return []
+    query = select(Citizen).where(Citizen.id.in_(ids)).order_by(Citizen.name).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def index_name(citizen: Citizen) -> None:
+    """Keep the citizen's search tokens in step with the name."""
+    wanted = name_tokens(citizen.name)
+    citizen.tokens = [t for t in citizen.tokens if t.token in wanted] + [
+        CitizenToken(office_id=citizen.office_id, token=token)
+        for token in wanted - {t.token for t in citizen.tokens}
+    ]
+
+
+def _with_prefix(office_id: int | None, prefix: str) -> Select:
+    query = select(CitizenToken.citizen_id).where(
+        CitizenToken.token >= prefix, CitizenToken.token < _next_prefix(prefix)
+    )
+    return query.where(CitizenToken.office_id == office_id) if office_id else query
+
+
+def _next_prefix(prefix: str) -> str:
+    """The smallest string after every string that starts with `prefix` (a-z, 0-9 only)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)

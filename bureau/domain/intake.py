@@ -1,0 +1,319 @@
+"""Logging an inquiry: validation, reference and PIN, citizen, timeline, StatRecord."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from bureau.domain import DomainError, citizens, deadlines, taxonomy
+from bureau.domain.transliteration import phone_key, search_key
+from bureau.extensions import db
+from bureau.models import (
+    AgeBand,
+    Channel,
+    Citizen,
+    Event,
+    EventKind,
+    Flag,
+    Gender,
+    Inquiry,
+    Office,
+    ReferenceCounter,
+    Settlement,
+    StatRecord,
+    Urgency,
+    User,
+    utcnow,
+)
+
+SOFIA = ZoneInfo("Europe/Sofia")
+MAX_DESCRIPTION = 5000
+CONSENT_NOTICE_VERSION = "2026-11"
+# The longest one-time token or Idempotency-Key taken (a UUID has 36 characters).
+TOKEN_LENGTH = 64
+# Column sizes the search keys must fit (PostgreSQL refuses longer strings).
+PHONE_KEY_LENGTH = Citizen.__table__.c.phone_key.type.length
+NAME_KEY_LENGTH = Citizen.__table__.c.name_key.type.length
+
+
+@dataclass
+class CitizenData:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    gender: str = Gender.UNDISCLOSED.value
+    age_band: str = AgeBand.UNDISCLOSED.value
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.name.strip() or self.phone.strip() or self.email.strip())
+
+
+@dataclass
+class IntakeData:
+    category: str
+    description: str
+    channel: str = Channel.WALK_IN.value
+    subcategory: str | None = None
+    settlement_id: int | None = None
+    urgency: str = Urgency.NORMAL.value
+    consent: bool = False
+    anonymous: bool = False
+    citizen: CitizenData = field(default_factory=CitizenData)
+    citizen_id: int | None = None
+    token: str | None = None
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    """Sofia wall-clock time for a naive UTC moment (default: now)."""
+    return (now or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(SOFIA)
+
+
+def validate(data: IntakeData, office: Office) -> tuple:
+    """Check every field against the codes, the office and the rules; name the bad field."""
+    _choice(data.channel, Channel, "channel")
+    _choice(data.urgency, Urgency, "urgency")
+    category = taxonomy.get_category(data.category or "")
+    if category is None or not category.active:
+        raise DomainError(_l("Изберете категория от списъка."), "category")
+    subcategory = None
+    if data.subcategory:
+        subcategory = next((s for s in category.subcategories if s.code == data.subcategory), None)
+        if subcategory is None:
+            raise DomainError(_l("Подкатегорията не е от избраната категория."), "subcategory")
+    settlement = None
+    if data.settlement_id is not None:
+        settlement = db.session.get(Settlement, data.settlement_id)
+        if settlement is None or settlement.office_id != office.id:
+            raise DomainError(_l("Изберете населено място от списъка."), "settlement")
+    description = (data.description or "").strip()
+    if not description:
+        raise DomainError(_l("Опишете накратко въпроса на гражданина."), "description")
+    if len(description) > MAX_DESCRIPTION:
+        raise DomainError(
+            _l("Описанието е твърде дълго (до %(n)d знака).", n=MAX_DESCRIPTION), "description"
+        )
+    if data.token and len(data.token) > TOKEN_LENGTH:
+        raise DomainError(
+            _l("Формулярът е изтекъл. Презаредете страницата и опитайте отново."), "token"
+        )
+    # The coded demographics reach the StatRecord even of an anonymous inquiry.
+    _choice(data.citizen.gender, Gender, "gender")
+    _choice(data.citizen.age_band, AgeBand, "age_band")
+    for flag in data.citizen.flags:
+        _choice(flag, Flag, "flags")
+    if not data.anonymous:
+        _validate_citizen(data, office)
+    return category, subcategory, settlement
+
+
+def _validate_citizen(data: IntakeData, office: Office) -> None:
+    citizen = data.citizen
+    if not data.consent:
+        raise DomainError(
+            _l("Нужно е съгласие за обработване на данните — или отбележете анонимно запитване."),
+            "consent",
+        )
+    if data.citizen_id is None and not citizen.has_identity:
+        raise DomainError(
+            _l("Въведете име, телефон или e-mail — или отбележете анонимно запитване."), "name"
+        )
+    if len(citizen.name) > 200 or len(citizen.phone) > 40 or len(citizen.email) > 254:
+        raise DomainError(_l("Данните за контакт са твърде дълги."), "name")
+    if len(phone_key(citizen.phone) or "") > PHONE_KEY_LENGTH:
+        raise DomainError(_l("Данните за контакт са твърде дълги."), "phone")
+    if citizen.email and ("@" not in citizen.email or " " in citizen.email.strip()):
+        raise DomainError(_l("Невалиден e-mail."), "email")
+
+
+def _choice(value, codes, field_name: str) -> None:
+    if value not in {c.value for c in codes}:
+        raise DomainError(_l("Невалидна стойност: %(value)s", value=str(value)[:40]), field_name)
+
+
+def log_inquiry(
+    data: IntakeData, *, office: Office, actor: User | None, now: datetime | None = None
+) -> tuple[Inquiry, str | None]:
+    """Log a new inquiry; return it with its PIN (shown once).
+
+    A form submitted twice (same one-time token) returns the first inquiry and no PIN.
+    """
+    token_key = intake_token_key(data.token, office, actor) if data.token else None
+    if token_key and (existing := find_by_token(token_key)) is not None:
+        return existing, None
+    category, subcategory, settlement = validate(data, office)
+    received_at = now or utcnow()
+    # Make sure the counter row exists before the savepoint. On SQLite this first write
+    # also opens the transaction: pysqlite begins none for a SAVEPOINT, whose RELEASE
+    # would then commit the inquiry behind the request boundary's back.
+    ensure_counter(office.id, local_now(received_at).year)
+    try:
+        with db.session.begin_nested():
+            return _create(
+                data, office, actor, (category, subcategory, settlement), received_at, token_key
+            )
+    except IntegrityError:
+        # Another request with the same token won the race: show its inquiry.
+        existing = find_by_token(token_key) if token_key else None
+        if existing is None:
+            raise
+        return existing, None
+
+
+def _create(data, office, actor, checked, received_at, token_key):
+    category, subcategory, settlement = checked
+    local = local_now(received_at)
+    reference = f"{office.code}-{local.year}-{next_number(office.id, local.year):05d}"
+    pin = f"{secrets.randbelow(1_000_000):06d}"
+    inquiry = Inquiry(
+        office=office,
+        reference=reference,
+        pin_hash=hash_pin(reference, pin),
+        received_at=received_at,
+        channel=data.channel,
+        category=category,
+        subcategory=subcategory,
+        settlement=settlement,
+        urgency=data.urgency,
+        description=data.description.strip(),
+        due_date=deadlines.due_date(
+            local.date(),
+            response_days=category.response_days,
+            response_months=category.response_months,
+        ),
+        citizen=None if data.anonymous else _citizen(data, office, settlement, received_at),
+        created_by=actor,
+        intake_token=token_key,
+    )
+    db.session.add(inquiry)
+    db.session.add(
+        Event(inquiry=inquiry, kind=EventKind.CREATED, actor=actor, created_at=received_at,
+              data={"channel": data.channel})
+    )  # fmt: skip
+    db.session.add(stat_record(inquiry, data.citizen, settlement, local.date()))
+    db.session.flush()
+    if office.auto_assign:
+        from bureau.domain import assignment  # assignment builds on intake's models only
+
+        assignment.auto_assign(inquiry, actor)
+        db.session.flush()
+    return inquiry, pin
+
+
+def _citizen(data: IntakeData, office: Office, settlement, when: datetime) -> Citizen:
+    """The returning citizen the desk picked, updated; or a new one."""
+    given = data.citizen
+    if data.citizen_id is not None:
+        citizen = db.session.get(Citizen, data.citizen_id)
+        if citizen is None or citizen.office_id != office.id:
+            raise DomainError(_l("Гражданинът не е намерен."), "citizen_id")
+    else:
+        citizen = Citizen(office=office, office_id=office.id)
+        db.session.add(citizen)
+    for attr in ("name", "phone", "email"):
+        if value := getattr(given, attr).strip():
+            setattr(citizen, attr, value)
+    # "Щ" becomes "sht": the key of a long name is cut to fit; search still finds it.
+    citizen.name_key = (search_key(citizen.name) or "")[:NAME_KEY_LENGTH] or None
+    citizen.phone_key = phone_key(citizen.phone)
+    citizens.index_name(citizen)
+    citizen.settlement = settlement or citizen.settlement
+    citizen.gender, citizen.age_band = given.gender, given.age_band
+    citizen.flags = ",".join(sorted(set(given.flags)))
+    citizen.consent_at = when
+    citizen.consent_notice_version = CONSENT_NOTICE_VERSION
+    return citizen
+
+
+def stat_record(inquiry: Inquiry, citizen: CitizenData, settlement, received_on) -> StatRecord:
+    """The coded, de-identified twin of the inquiry."""
+    flags = set(citizen.flags)
+    return StatRecord(
+        inquiry=inquiry,
+        office_id=inquiry.office.id,
+        received_on=received_on,
+        category=inquiry.category.code,
+        subcategory=inquiry.subcategory.code if inquiry.subcategory else None,
+        ekatte=settlement.ekatte if settlement else None,
+        channel=inquiry.channel,
+        urgency=inquiry.urgency,
+        gender=citizen.gender,
+        age_band=citizen.age_band,
+        status=inquiry.status or "new",
+        due_on=inquiry.due_date,
+        **{flag.value: flag.value in flags for flag in Flag},
+    )
+
+
+def ensure_counter(office_id: int, year: int) -> None:
+    """The counter row of the office and year, created at 0 if missing."""
+    table = ReferenceCounter.__table__
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(table).values(office_id=office_id, year=year, last=0).on_conflict_do_nothing()
+    )
+
+
+def next_number(office_id: int, year: int) -> int:
+    """The next reference number of the office and year (its counter row must exist).
+
+    The row lock taken by the UPDATE serialises concurrent intakes.
+    """
+    table = ReferenceCounter.__table__
+    return db.session.execute(
+        update(table)
+        .where(table.c.office_id == office_id, table.c.year == year)
+        .values(last=table.c.last + 1)
+        .returning(table.c.last)
+    ).scalar_one()
+
+
+def hash_pin(reference: str, pin: str, key: bytes | None = None) -> str:
+    """A keyed hash of the PIN: useless without the server's secret key."""
+    key = key or pin_key()
+    return hmac.digest(key, f"{reference}:{pin}".encode(), "sha256").hex()
+
+
+def pin_key() -> bytes:
+    return hashlib.sha256(b"pin:" + current_app.config["SECRET_KEY"].encode()).digest()
+
+
+def check_pin(inquiry: Inquiry, pin: str) -> bool:
+    return hmac.compare_digest(inquiry.pin_hash, hash_pin(inquiry.reference, pin.strip()))
+
+
+def reset_pin(inquiry: Inquiry, *, actor: User) -> str:
+    """Give the inquiry a new PIN (the old receipt stops working); logged on the timeline."""
+    pin = f"{secrets.randbelow(1_000_000):06d}"
+    inquiry.pin_hash = hash_pin(inquiry.reference, pin)
+    db.session.add(Event(inquiry=inquiry, kind=EventKind.PIN_RESET, actor=actor))
+    db.session.flush()
+    return pin
+
+
+def intake_token_key(token: str, office: Office, actor: User | None) -> str:
+    """The stored form of a one-time token, scoped to the office and the user.
+
+    Idempotency keys are chosen by each API client ("1", "2", ...): one client's key must
+    never find, and so disclose, another office's or another client's inquiry.
+    """
+    scope = f"{office.id}:{actor.id if actor else ''}:{token}"
+    return hashlib.sha256(scope.encode()).hexdigest()
+
+
+def find_by_token(token_key: str) -> Inquiry | None:
+    return db.session.scalar(select(Inquiry).where(Inquiry.intake_token == token_key))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,92 @@
+"""Statistics periods: whole months, in the bureau's calendar (Europe/Sofia dates)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from bureau.domain import DomainError
+
+FIRST_YEAR = 2000
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> list[date]:
+    months, current = [], month_start(start)
+    while current < end:
+        months.append(current)
+        current = next_month(current)
+    return months
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from `start` (a first day) up to `end` (the first day after)."""
+
+    start: date
+    end: date
+    kind: str = "custom"
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        start = date(_year(year), _number(month, 12), 1)
+        return cls(start, next_month(start), "month")
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        start = date(_year(year), 3 * _number(quarter, 4) - 2, 1)
+        return cls(start, next_month(next_month(next_month(start))), "quarter")
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(_year(year), 1, 1), date(year + 1, 1, 1), "year")
+
+    @classmethod
+    def between(cls, first_month: date, last_month: date) -> "Period":
+        """Custom: from one month to another. Whole months, so two periods that differ by
+        a day cannot be subtracted to reveal that day's inquiries."""
+        first, last = month_start(first_month), month_start(last_month)
+        _year(first.year)
+        _year(last.year)
+        if last < first:
+            raise DomainError(_l("Началният месец е след крайния."), "to")
+        if len(months_between(first, next_month(last))) > 60:
+            raise DomainError(_l("Периодът може да е най-много 5 години."), "to")
+        return cls(first, next_month(last), "custom")
+
+    @property
+    def months(self) -> list[date]:
+        return months_between(self.start, self.end)
+
+    @property
+    def last_day(self) -> date:
+        return date.fromordinal(self.end.toordinal() - 1)
+
+    def previous(self) -> "Period":
+        """The period of equal length just before this one."""
+        start = self.start
+        for _ in self.months:
+            start = month_start(date.fromordinal(start.toordinal() - 1))
+        return Period(start, self.start, self.kind)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "from": self.start.isoformat(), "to": self.last_day.isoformat()}
+
+
+def _year(year: int) -> int:
+    if not FIRST_YEAR <= year <= 2100:
+        raise DomainError(_l("Невалидна година."), "year")
+    return year
+
+
+def _number(value: int, highest: int) -> int:
+    if not 1 <= value <= highest:
+        raise DomainError(_l("Невалиден период."), "period")
+    return value

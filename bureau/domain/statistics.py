@@ -1,0 +1,270 @@
+"""Anonymised statistics: the commission's dashboard, the network view and open data.
+
+Every figure is counted in SQL from StatRecords (through the monthly summary, see
+summary.py), never from citizens, descriptions or notes, and every table leaves here
+through anonymisation.publish with the threshold k the caller passes.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from bureau.domain import DomainError
+from bureau.domain.anonymisation import Published, publish, publish_figure
+from bureau.domain.periods import Period
+from bureau.domain.summary import Filters, monthly_totals, value_counts
+from bureau.extensions import db
+from bureau.models import AgeBand, Category, Channel, Flag, Gender, Outcome, Settlement
+
+__all__ = ["Dashboard", "Filters", "Period", "dashboard", "network", "public_table"]
+
+PUBLIC_GROUPS = ("category", "settlement", "month", "channel", "outcome")
+SATISFACTION = ("1", "2", "3", "4", "5")
+SOLVED = ("yes", "partly", "no")
+
+
+@dataclass
+class Rise:
+    category: str
+    previous: int
+    current: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.change / self.previous
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    previous: Period
+    filters: Filters
+    threshold: int
+    tables: dict[str, Published] = field(default_factory=dict)
+    figures: dict[str, object] = field(default_factory=dict)
+    rates: dict[str, float | None] = field(default_factory=dict)
+    rising: list[Rise] = field(default_factory=list)
+
+    @property
+    def demographics(self) -> bool:
+        """Gender and age are offered for the whole office only, never for one village."""
+        return not self.filters.ekatte
+
+
+def dashboard(
+    office_ids: list[int], period: Period, filters: Filters, *, k: int, today: date
+) -> Dashboard:
+    """Every table and headline figure of the period, suppressed for threshold k."""
+    previous = period.previous()
+    monthly = monthly_totals(office_ids, previous.start, period.end, filters)
+    values = _by_dimension(value_counts(office_ids, period.start, period.end, filters))
+    board = Dashboard(period, previous, filters, k)
+    categories = _categories({row[2] for row in monthly})
+    current = _category_month(monthly, period, categories, k)
+    before = _category_month(monthly, previous, categories, k)
+    tables = {"category_month": current}
+    settlements = _settlements(office_ids)
+    tables["settlement"] = _one_way("settlement", [*settlements, ""], values["ekatte"], k)
+    tables["channel"] = _one_way("channel", list(Channel), values["channel"], k)
+    if board.demographics:
+        tables["gender"] = _one_way("gender", list(Gender), values["gender"], k)
+        tables["age_band"] = _one_way("age_band", list(AgeBand), values["age_band"], k)
+    # A person can be in several groups, so the flags table has no total.
+    flags = [[values["flag:" + flag][""]] for flag in Flag]
+    tables["flags"] = publish(
+        "flags", list(Flag), ["n"], flags, k, row_totals=False, column_totals=False
+    )
+    tables["outcome"] = _one_way("outcome", list(Outcome), values["outcome"], k)
+    tables["referral"] = _one_way("referral", sorted(values["referral"]), values["referral"], k)
+    tables["deadline"] = _one_way("deadline", ["on_time", "late"], values["deadline"], k)
+    tables["open"] = _one_way("open", ["on_track", "overdue"], _open(values["open"], today), k)
+    tables["satisfaction"] = _one_way("satisfaction", SATISFACTION, values["satisfaction"], k)
+    tables["solved"] = _one_way("solved", SOLVED, values["solved"], k)
+    tables["recommend"] = _one_way("recommend", ["yes", "no"], values["recommend"], k)
+    board.tables = tables
+    board.rates = _rates(tables["settlement"], settlements)
+    board.rising = _rising(current, before)
+    board.figures = _figures(tables, before, values["days"], k)
+    return board
+
+
+def _by_dimension(rows) -> dict[str, Counter]:
+    counts: dict[str, Counter] = {}
+    for _office_id, dimension, value, n in rows:
+        counts.setdefault(dimension, Counter())[value] += n
+    return _Missing(counts)
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return Counter()
+
+
+def _categories(present: set[str]) -> list[str]:
+    """The taxonomy's codes in display order, then any code found only in the data."""
+    codes = list(db.session.scalars(select(Category.code).order_by(Category.position, Category.id)))
+    return codes + sorted(present - set(codes))
+
+
+def _settlements(office_ids: list[int]) -> dict[str, int | None]:
+    """EKATTE code → population of the offices' settlements, by name."""
+    rows = db.session.execute(
+        select(Settlement.ekatte, Settlement.population)
+        .where(Settlement.office_id.in_(office_ids))
+        .order_by(Settlement.name)
+    )
+    return {ekatte: population for ekatte, population in rows}
+
+
+def _category_month(monthly, period: Period, categories: list[str], k: int) -> Published:
+    counts = Counter()
+    for _office_id, month, category, n in monthly:
+        if period.start <= month < period.end:
+            counts[category, month] += n
+    months = period.months
+    values = [[counts[c, m] for m in months] for c in categories]
+    return publish("category_month", categories, [m.strftime("%Y-%m") for m in months], values, k)
+
+
+def _one_way(key: str, rows, counts: Counter, k: int) -> Published:
+    """A one-way table with its total; codes found in the data but not listed are added."""
+    codes = [str(r) for r in rows]
+    codes += sorted(set(counts) - set(codes))
+    return publish(key, codes, ["n"], [[counts[c]] for c in codes], k, row_totals=False)
+
+
+def _open(values: Counter, today: date) -> Counter:
+    """Open cases now, on track or overdue (waiting for the citizen pauses the clock)."""
+    result = Counter(on_track=0, overdue=0)
+    for value, n in values.items():
+        status, _sep, due = value.partition("|")
+        late = status != "waiting" and due and date.fromisoformat(due) < today
+        result["overdue" if late else "on_track"] += n
+    return result
+
+
+def _rates(table: Published, populations: dict) -> dict[str, float | None]:
+    """Inquiries per 1,000 inhabitants, only where the count itself is published."""
+    rates = {}
+    for code, (cell,) in zip(table.rows, table.cells, strict=True):
+        population = populations.get(code)
+        published = not cell.suppressed and population
+        rates[code] = round(1000 * cell.count / population, 1) if published else None
+    return rates
+
+
+def _rising(current: Published, before: Published) -> list[Rise]:
+    """Categories that grew most against the previous period, from published totals only."""
+    rises = []
+    for code, now, then in zip(current.rows, current.row_totals, before.row_totals, strict=True):
+        if not now.suppressed and not then.suppressed and then.count and now.count > then.count:
+            rises.append(Rise(code, then.count, now.count))
+    return sorted(rises, key=lambda r: (-r.change, r.category))[:5]
+
+
+def _figures(tables: dict[str, Published], before: Published, days: Counter, k: int) -> dict:
+    total, previous = tables["category_month"].total, before.total
+    change = None
+    if not total.suppressed and not previous.suppressed and previous.count:
+        change = round(100 * (total.count - previous.count) / previous.count, 1)
+    resolved = sum(days.values())
+    return {
+        "total": total,
+        "previous_total": previous,
+        "change_percent": change,
+        "open": tables["open"].total,
+        "overdue": tables["open"].cell("overdue"),
+        "median_days": publish_figure(percentile(days, 0.5), resolved, k),
+        "p90_days": publish_figure(percentile(days, 0.9), resolved, k),
+        "on_time_percent": share(tables["deadline"], "on_time"),
+        "satisfaction_average": mean(tables["satisfaction"]),
+        "solved_percent": share(tables["solved"], "yes"),
+        "recommend_percent": share(tables["recommend"], "yes"),
+    }
+
+
+def percentile(histogram: Counter, fraction: float) -> float | None:
+    """The continuous percentile (as percentile_cont) of coded values and their counts."""
+    values = sorted((int(v), n) for v, n in histogram.items() if n > 0)
+    count = sum(n for _v, n in values)
+    if not count:
+        return None
+    position = fraction * (count - 1)
+    low, high = _nth(values, math.floor(position)), _nth(values, math.ceil(position))
+    return round(low + (high - low) * (position - math.floor(position)), 1)
+
+
+def _nth(values: list[tuple[int, int]], index: int) -> int:
+    for value, n in values:
+        if index < n:
+            return value
+        index -= n
+    raise IndexError(index)
+
+
+def share(table: Published, row: str) -> float | None:
+    """A row's percentage of the total, withheld where any cell is hidden: with the total
+    published, a share would give the hidden counts back."""
+    if table.has_suppressed or not table.total.count or table.total.count < table.threshold:
+        return None
+    return round(100 * table.cell(row).count / table.total.count, 1)
+
+
+def mean(table: Published) -> float | None:
+    """The average of a 1..5 score, withheld on the same terms as a share."""
+    if table.has_suppressed or not table.total.count or table.total.count < table.threshold:
+        return None
+    scores = zip(table.rows, table.column(), strict=True)
+    weighted = sum(int(code) * cell.count for code, cell in scores)
+    return round(weighted / table.total.count, 2)
+
+
+def category_table(office_ids: list[int], period: Period, *, k: int) -> Published:
+    """The category × month table of the period, exactly as the dashboard publishes it."""
+    monthly = monthly_totals(office_ids, period.start, period.end, Filters())
+    return _category_month(monthly, period, _categories({row[2] for row in monthly}), k)
+
+
+def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Published]:
+    """Offices side by side (by category, by channel), each cell suppressed on its own."""
+    monthly = monthly_totals(office_ids, period.start, period.end, Filters())
+    rows = [str(o) for o in office_ids]
+    by_category = Counter()
+    for office_id, _month, category, n in monthly:
+        by_category[str(office_id), category] += n
+    categories = _categories({c for _o, c in by_category})
+    channel = Counter()
+    for office_id, dimension, value, n in value_counts(office_ids, period.start, period.end,
+                                                       Filters()):  # fmt: skip
+        if dimension == "channel":
+            channel[str(office_id), value] += n
+    channels = [c.value for c in Channel]
+    return {
+        "office_category": publish("office_category", rows, categories,
+                                   [[by_category[o, c] for c in categories] for o in rows], k),
+        "office_channel": publish("office_channel", rows, channels,
+                                  [[channel[o, c] for c in channels] for o in rows], k),
+    }  # fmt: skip
+
+
+def public_table(board: Dashboard, group_by: str) -> Published:
+    """One of the open-data tables, cut from the dashboard so both hide the same cells."""
+    if group_by not in PUBLIC_GROUPS:
+        raise DomainError(_l("Невалидна група."), "group_by")
+    if group_by not in ("category", "month"):
+        return board.tables[group_by]
+    table = board.tables["category_month"]
+    if group_by == "category":
+        rows, cells = table.rows, [(c,) for c in table.row_totals]
+    else:
+        rows, cells = table.columns, [(c,) for c in table.column_totals]
+    return Published(group_by, rows, ("n",), tuple(cells), None, (table.total,), table.total,
+                     table.threshold)  # fmt: skip

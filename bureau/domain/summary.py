@@ -1,0 +1,312 @@
+"""The monthly summary of StatRecords (StatCube), and the SQL that counts StatRecords.
+
+A year at a busy office is hundreds of thousands of StatRecords; grouping them a dozen
+ways per page view is seconds. The cube holds, per office, month and category, how many
+records carry each coded value, so a year's figures read a few thousand rows. It is
+kept in step on every ORM change of a StatRecord (same transaction) and rebuilt, in SQL,
+for any month whose total disagrees with StatRecord (bulk loads bypass the ORM).
+Filters the cube does not hold (settlement, channel, affiliation) count StatRecords live.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import (
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    event,
+    extract,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from bureau.domain.periods import month_start, months_between, next_month
+from bureau.extensions import db
+from bureau.models import OPEN_STATUSES, Flag, StatRecord
+from bureau.models.stat_summary import StatCube
+
+S = StatRecord
+CUBE = StatCube.__table__
+FLAGS = tuple(flag.value for flag in Flag)
+KEY = ("office_id", "month", "category", "dimension", "value")
+CHECK_SECONDS = 600
+COLUMNS = [getattr(S, name) for name in (
+    "office_id", "received_on", "category", "ekatte", "channel", "gender", "age_band",
+    "affiliation", "outcome", "referral_institution", "resolution_days", "resolved_on",
+    "due_on", "status", "satisfaction", "problem_solved", "would_recommend", *FLAGS,
+)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional narrowing of the statistics: settlement (EKATTE), category, channel, affiliation."""
+
+    ekatte: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    affiliation: str | None = None
+
+    @property
+    def needs_records(self) -> bool:
+        """The cube keeps categories only; other filters count StatRecords directly."""
+        return bool(self.ekatte or self.channel or self.affiliation)
+
+    def conditions(self) -> list:
+        pairs = [(S.ekatte, self.ekatte), (S.category, self.category), (S.channel, self.channel)]
+        pairs.append((S.affiliation, self.affiliation))
+        return [column == value for column, value in pairs if value]
+
+    def as_dict(self) -> dict:
+        return {"settlement": self.ekatte, "category": self.category, "channel": self.channel,
+                "affiliation": self.affiliation}  # fmt: skip
+
+
+def _text(column):
+    return func.coalesce(cast(column, String), "")
+
+
+def dimensions(c) -> list[tuple[str, object, object]]:
+    """(dimension, coded value, which records count) for everything the statistics use,
+    over the columns `c` of StatRecord rows."""
+    resolved = and_(c.resolved_on.is_not(None), c.due_on.is_not(None))
+    return [
+        ("all", None, None),
+        ("ekatte", func.coalesce(c.ekatte, ""), None),
+        ("channel", c.channel, None),
+        ("gender", c.gender, None),
+        ("age_band", c.age_band, None),
+        ("affiliation", c.affiliation, c.affiliation.is_not(None)),
+        ("outcome", c.outcome, c.outcome.is_not(None)),
+        ("referral", c.referral_institution, c.referral_institution.is_not(None)),
+        ("days", _text(c.resolution_days), c.resolution_days.is_not(None)),
+        ("deadline", case((c.resolved_on <= c.due_on, "on_time"), else_="late"), resolved),
+        ("open", c.status + "|" + _text(c.due_on), c.status.in_(OPEN_STATUSES)),
+        ("satisfaction", _text(c.satisfaction), c.satisfaction.is_not(None)),
+        ("solved", c.problem_solved, c.problem_solved.is_not(None)),
+        ("recommend", case((c.would_recommend, "yes"), else_="no"), c.would_recommend.is_not(None)),
+        *[("flag:" + flag, None, c[flag].is_(True)) for flag in FLAGS],
+    ]
+
+
+def record_pairs(row) -> list[tuple[str, str]]:
+    """What one StatRecord adds to its month's cube: the Python twin of dimensions()."""
+    pairs = [("all", ""), ("ekatte", row["ekatte"] if row["ekatte"] is not None else "")]
+    pairs += [(name, row[name]) for name in ("channel", "gender", "age_band")]
+    optional = {"affiliation": "affiliation", "outcome": "outcome", "solved": "problem_solved",
+                "referral": "referral_institution"}  # fmt: skip
+    pairs += [(dim, row[col]) for dim, col in optional.items() if row[col] is not None]
+    for dim, col in (("days", "resolution_days"), ("satisfaction", "satisfaction")):
+        if row[col] is not None:
+            pairs.append((dim, str(row[col])))
+    if row["resolved_on"] is not None and row["due_on"] is not None:
+        pairs.append(("deadline", "on_time" if row["resolved_on"] <= row["due_on"] else "late"))
+    if row["status"] in OPEN_STATUSES:
+        due = row["due_on"].isoformat() if row["due_on"] else ""
+        pairs.append(("open", f"{row['status']}|{due}"))
+    if row["would_recommend"] is not None:
+        pairs.append(("recommend", "yes" if row["would_recommend"] else "no"))
+    pairs += [("flag:" + flag, "") for flag in FLAGS if row[flag]]
+    return pairs
+
+
+def _records(where: list):
+    """The StatRecords to count, read once (a materialised CTE) for all the GROUP BYs."""
+    return select(*COLUMNS).where(*where).cte("records").prefix_with("MATERIALIZED")
+
+
+def _selects(records, keys: list, *, dims=None) -> list:
+    """One GROUP BY per dimension over the records."""
+    selects = []
+    for name, value, condition in dimensions(records.c):
+        if dims is not None and name not in dims:
+            continue
+        label = cast(literal(name), String(20))
+        shown = cast(literal(""), String(60)) if value is None else value
+        group = [*keys] + ([] if value is None else [value])
+        query = select(*keys, label.label("dimension"), shown.label("value"), func.count())
+        if condition is not None:
+            query = query.where(condition)
+        selects.append(query.select_from(records).group_by(*group))
+    return selects
+
+
+def rebuild(office_id: int, month: date) -> None:
+    """Count the office's StatRecords of the month again, into the cube (in SQL)."""
+    records = _records(
+        [S.office_id == office_id, S.received_on >= month, S.received_on < next_month(month)]
+    )
+    keys = [records.c.office_id, literal(month, Date).label("month"), records.c.category]
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                CUBE.delete().where(CUBE.c.office_id == office_id, CUBE.c.month == month)
+            )
+            db.session.execute(
+                CUBE.insert().from_select([*KEY, "n"], union_all(*_selects(records, keys)))
+            )
+    except IntegrityError:
+        pass  # another request rebuilt the month at the same moment; its rows stand
+
+
+def rebuild_all(office_ids: list[int]) -> int:
+    """Recount every month that has StatRecords (after a bulk load); the months done."""
+    done = 0
+    for office_id in office_ids:
+        first, last = db.session.execute(
+            select(func.min(S.received_on), func.max(S.received_on)).where(S.office_id == office_id)
+        ).one()
+        for month in months_between(first, next_month(last)) if first else []:
+            rebuild(office_id, month)
+            done += 1
+    return done
+
+
+def ensure_current(office_ids: list[int], start: date, end: date) -> None:
+    """Rebuild every month of the range whose cube total differs from its StatRecords.
+
+    ORM changes keep the cube exact; this catches writes that bypass the ORM (bulk
+    loads). Counting a busy office's year takes tens of milliseconds, so each month is
+    checked at most every CHECK_SECONDS per application process.
+    """
+    checked = current_app.extensions.setdefault("bureau.stat_cube_checked", {})
+    now = time.monotonic()
+    months = [
+        month
+        for month in months_between(start, end)
+        if any(now - checked.get((o, month), -CHECK_SECONDS) >= CHECK_SECONDS for o in office_ids)
+    ]
+    if not months:
+        return
+    actual: dict[tuple[int, date], int] = {}
+    for month in months:
+        rows = db.session.execute(
+            select(S.office_id, func.count())
+            .where(S.office_id.in_(office_ids), S.received_on >= month)
+            .where(S.received_on < next_month(month))
+            .group_by(S.office_id)
+        )
+        actual.update({(office_id, month): n for office_id, n in rows})
+    cached = {
+        (office_id, month): n
+        for office_id, month, n in db.session.execute(
+            select(CUBE.c.office_id, CUBE.c.month, func.sum(CUBE.c.n))
+            .where(CUBE.c.office_id.in_(office_ids), CUBE.c.dimension == "all")
+            .where(CUBE.c.month.in_(months))
+            .group_by(CUBE.c.office_id, CUBE.c.month)
+        )
+    }
+    stale = {key for key in set(actual) | set(cached) if actual.get(key, 0) != cached.get(key, 0)}
+    for key in sorted(stale):
+        rebuild(*key)
+    # A rebuilt month is checked again next time: its rebuild may yet be rolled back.
+    checked.update({(o, m): now for o in office_ids for m in months if (o, m) not in stale})
+
+
+def monthly_totals(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:
+    """(office_id, month, category, n): how many inquiries each month and category."""
+    if filters.needs_records:
+        year, month = extract("year", S.received_on), extract("month", S.received_on)
+        where = [*_range(office_ids, start, end), *filters.conditions()]
+        query = (
+            select(S.office_id, year, month, S.category, func.count())
+            .where(*where)
+            .group_by(S.office_id, year, month, S.category)
+        )
+        return [(o, date(int(y), int(m), 1), c, n) for o, y, m, c, n in db.session.execute(query)]
+    ensure_current(office_ids, start, end)
+    query = select(CUBE.c.office_id, CUBE.c.month, CUBE.c.category, CUBE.c.n).where(
+        *_cube_range(office_ids, start, end, filters), CUBE.c.dimension == "all", CUBE.c.n != 0
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def value_counts(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:
+    """(office_id, dimension, value, n) over the range, every dimension but "all"."""
+    if filters.needs_records:
+        records = _records([*_range(office_ids, start, end), *filters.conditions()])
+        dims = [name for name, _value, _condition in dimensions(records.c) if name != "all"]
+        query = union_all(*_selects(records, [records.c.office_id], dims=dims))
+        return [tuple(row) for row in db.session.execute(query)]
+    ensure_current(office_ids, start, end)
+    n = func.sum(CUBE.c.n)
+    query = (
+        select(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value, n)
+        .where(*_cube_range(office_ids, start, end, filters), CUBE.c.dimension != "all")
+        .group_by(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value)
+        .having(n != 0)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def _range(office_ids, start, end) -> list:
+    return [S.office_id.in_(office_ids), S.received_on >= start, S.received_on < end]
+
+
+def _cube_range(office_ids, start, end, filters: Filters) -> list:
+    where = [CUBE.c.office_id.in_(office_ids), CUBE.c.month >= start, CUBE.c.month < end]
+    if filters.category:
+        where.append(CUBE.c.category == filters.category)
+    return where
+
+
+# Keeping the cube in step with ORM changes, in the same transaction --------------------
+
+
+def _snapshot(connection, record_id: int):
+    return connection.execute(select(*COLUMNS).where(S.id == record_id)).mappings().one_or_none()
+
+
+def _counts(row) -> Counter:
+    """The cube keys one StatRecord counts towards (none for a missing row)."""
+    if row is None:
+        return Counter()
+    prefix = (row["office_id"], month_start(row["received_on"]), row["category"])
+    return Counter((*prefix, dim, value) for dim, value in record_pairs(row))
+
+
+def _apply(connection, delta: Counter) -> None:
+    changes = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(delta.items()) if n]
+    if not changes:
+        return
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(CUBE)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(KEY), set_={"n": CUBE.c.n + statement.excluded.n}
+    )
+    connection.execute(statement, changes)
+
+
+@event.listens_for(StatRecord, "after_insert")
+def _inserted(_mapper, connection, target) -> None:
+    _apply(connection, _net(None, _snapshot(connection, target.id)))
+
+
+@event.listens_for(StatRecord, "before_update")
+@event.listens_for(StatRecord, "before_delete")
+def _before_change(_mapper, connection, target) -> None:
+    connection.info.setdefault("stat_cube_before", {})[target.id] = _snapshot(connection, target.id)
+
+
+@event.listens_for(StatRecord, "after_update")
+@event.listens_for(StatRecord, "after_delete")
+def _changed(_mapper, connection, target) -> None:
+    before = connection.info.get("stat_cube_before", {}).pop(target.id, None)
+    _apply(connection, _net(before, _snapshot(connection, target.id)))
+
+
+def _net(before, after) -> Counter:
+    """What the change did to the cube: +1 for each key gained, -1 for each key lost."""
+    delta = _counts(after)
+    delta.subtract(_counts(before))
+    return delta

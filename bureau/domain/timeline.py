@@ -1,0 +1,91 @@
+"""Working a case: notes, contacts, the public reply, referrals. Every entry on the timeline."""
+
+from flask_babel import lazy_gettext as _l
+
+from bureau.domain import DomainError, lifecycle
+from bureau.extensions import db
+from bureau.models import Event, EventKind, Inquiry, Institution, Referral, User
+
+MAX_TEXT = 5000
+CONTACT_KINDS = ("phone", "visit", "letter", "email")
+
+
+def _text(value: str | None, field: str, message) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(message, field)
+    if len(text) > MAX_TEXT:
+        raise DomainError(_l("Текстът е твърде дълъг (до %(n)d знака).", n=MAX_TEXT), field)
+    return text
+
+
+def _require_open_work(case: Inquiry, actor: User, expected_version: int | None) -> None:
+    lifecycle.check_version(case, expected_version)
+    if case.status in ("resolved", "closed") and actor.role != "coordinator":
+        raise DomainError(_l("Случаят е решен; само координатор може да го отвори отново."))
+
+
+def add_note(case: Inquiry, *, body: str, actor: User) -> Event:
+    """An internal note: never shown to the citizen or the commission. Notes only add to
+    the timeline, so two people writing at once never conflict."""
+    _require_open_work(case, actor, None)
+    text = _text(body, "body", _l("Напишете бележката."))
+    return _event(case, actor, EventKind.NOTE, body=text)
+
+
+def log_contact(case: Inquiry, *, kind: str, body: str, actor: User) -> Event:
+    """A contact with the citizen: a call, a visit, a letter."""
+    _require_open_work(case, actor, None)
+    if kind not in CONTACT_KINDS:
+        raise DomainError(_l("Изберете вид контакт."), "kind")
+    text = _text(body, "body", _l("Опишете контакта."))
+    return _event(case, actor, EventKind.CONTACT, body=text, data={"kind": kind})
+
+
+def set_public_reply(case: Inquiry, *, body: str, actor: User, expected_version=None) -> Event:
+    """What the citizen reads on the status page (and in the resolution e-mail)."""
+    _require_open_work(case, actor, expected_version)
+    case.public_reply = _text(body, "body", _l("Напишете отговора до гражданина."))
+    return _event(case, actor, EventKind.REPLY, body=case.public_reply)
+
+
+def refer(
+    case: Inquiry,
+    *,
+    institution_id: int,
+    note: str,
+    consent: bool,
+    actor: User,
+    expected_version=None,
+) -> Referral:
+    """Refer the case to an outside institution — only with the citizen's consent to share."""
+    _require_open_work(case, actor, expected_version)
+    if not consent:
+        raise DomainError(
+            _l("Насочване само със съгласието на гражданина да се споделят данните му."),
+            "consent",
+        )
+    institution = db.session.get(Institution, institution_id)
+    if institution is None or institution.office_id != case.office_id or not institution.active:
+        raise DomainError(_l("Изберете институция от списъка."), "institution")
+    referral = Referral(
+        inquiry_id=case.id,
+        institution=institution,
+        created_by_id=actor.id,
+        note=(note or "")[:MAX_TEXT],
+    )
+    db.session.add(referral)
+    _event(case, actor, EventKind.REFERRAL, body=(note or "").strip() or None,
+           data={"institution": institution.code, "name": institution.name})  # fmt: skip
+    record = lifecycle.stat_record_of(case)
+    if record is not None and record.referral_institution is None:
+        record.referral_institution = institution.code
+    db.session.flush()
+    return referral
+
+
+def _event(case: Inquiry, actor: User, kind: EventKind, *, body=None, data=None) -> Event:
+    event = Event(inquiry=case, actor=actor, kind=kind, body=body, data=data or {})
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -1,0 +1,89 @@
+"""What follows a status change (the citizen's e-mail), and the coordinator's queues."""
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from bureau.domain import deadlines, lifecycle, notifications
+from bureau.extensions import db
+from bureau.models import OPEN_STATUSES, Attachment, Inquiry, Role, Status, User
+
+
+def change_status(case: Inquiry, to: str, *, actor: User, **details):
+    """A lifecycle transition; on resolution the citizen gets the public reply by e-mail,
+    if they left an address and consented, with a link to give feedback."""
+    event = lifecycle.transition(case, to, actor=actor, **details)
+    if case.status == Status.RESOLVED:
+        notify_citizen_of_resolution(case)
+    return event
+
+
+def notify_citizen_of_resolution(case: Inquiry) -> None:
+    citizen = case.citizen
+    if citizen is None or not citizen.email or citizen.consent_at is None:
+        return
+    public = (current_app.config.get("PUBLIC_URL") or notifications.base_url()).rstrip("/")
+    context = {"case": case, "status_url": f"{public}/status?ref={case.reference}"}
+    try:
+        from bureau.domain import feedback
+    except ImportError:  # the public site's feedback is optional for this step
+        feedback = None
+    if feedback is not None and hasattr(feedback, "issue_link"):
+        context["feedback_url"] = f"{public}/feedback/{feedback.issue_link(case)}"
+    notifications.queue_email(citizen.email, "resolved", context, inquiry=case)
+
+
+def attachments_of(case: Inquiry) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            select(Attachment).where(Attachment.inquiry_id == case.id).order_by(Attachment.id)
+        )
+    )
+
+
+def dashboard(office_id: int, today: date | None = None, soon_days: int = 3) -> dict:
+    """Counts per expert and status, and the queues: unassigned, due soon, overdue."""
+    today = today or deadlines.sofia_today()
+    open_cases = select(Inquiry).where(
+        Inquiry.office_id == office_id, Inquiry.status.in_(OPEN_STATUSES)
+    )
+    per_expert = db.session.execute(
+        select(Inquiry.expert_id, Inquiry.status, func.count())
+        .where(Inquiry.office_id == office_id, Inquiry.status.in_(OPEN_STATUSES))
+        .group_by(Inquiry.status, Inquiry.expert_id)  # status first: see assignment.open_loads
+    ).all()
+    experts = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.office_id == office_id, User.role == Role.EXPERT)
+        )
+    }
+    table: dict = {}
+    for expert_id, status, count in per_expert:
+        table.setdefault(expert_id, {})[status] = count
+    soon = deadlines.add_working_days(today, soon_days)
+    running = open_cases.where(Inquiry.waiting_since.is_(None))
+    return {
+        "per_expert": table,
+        "experts": experts,
+        "statuses": list(OPEN_STATUSES),
+        "overdue": _queue(running.where(Inquiry.due_date < today).order_by(Inquiry.due_date)),
+        "due_soon": _queue(
+            running.where(Inquiry.due_date >= today, Inquiry.due_date <= soon).order_by(
+                Inquiry.due_date
+            )
+        ),
+        # Ordered by due date, which the (office, status, due) index returns in order.
+        "unassigned": _queue(
+            select(Inquiry)
+            .where(Inquiry.office_id == office_id, Inquiry.status == Status.NEW)
+            .order_by(Inquiry.due_date, Inquiry.id)
+        ),
+        "today": today,
+        "soon": soon,
+    }
+
+
+def _queue(query, limit: int = 20) -> list[Inquiry]:
+    return list(db.session.scalars(query.limit(limit)))

@@ -1,0 +1,43 @@
+"""Language choice and the date formats of the bureau (21.11.2026, 24-hour clock)."""
+
+from datetime import date, datetime
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The user's saved language, else the session's choice, else Bulgarian."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    if request and request.args.get("lang") in languages:
+        return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A date as the bureau writes it: 21.11.2026 (shown in Sofia time if a datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd.MM.yyyy")
+    return format_date(value, "dd.MM.yyyy")
+
+
+def format_moment(value: datetime | None) -> str:
+    """A UTC datetime in Sofia time: 21.11.2026 14:05."""
+    if value is None:
+        return ""
+    return format_datetime(value, "dd.MM.yyyy HH:mm")
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

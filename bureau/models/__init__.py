@@ -1,0 +1,80 @@
+"""The models, one module per aggregate; importing this package registers them all."""
+
+from bureau.models.audit import AuditEntry
+from bureau.models.base import utcnow
+from bureau.models.citizen import Citizen, CitizenToken
+from bureau.models.codes import (
+    OPEN_STATUSES,
+    AgeBand,
+    Channel,
+    EventKind,
+    Flag,
+    Gender,
+    Outcome,
+    Status,
+    Urgency,
+)
+from bureau.models.digest import DigestRun
+from bureau.models.experts import Affiliation, Attachment, ExpertProfile, Institution, Referral
+from bureau.models.feedback import Feedback, FeedbackLink
+from bureau.models.inquiry import Event, Inquiry, ReferenceCounter
+from bureau.models.office import Office, Settlement
+from bureau.models.outbox import OutboxMessage
+from bureau.models.privacy import AnonymisedCase, ErasureRequest, RetentionRun
+from bureau.models.recommendation import (
+    Recommendation,
+    RecommendationResponse,
+    RecommendationStatus,
+)
+from bureau.models.security import RecoveryCode, TotpCredential
+from bureau.models.stat_summary import StatCube
+from bureau.models.stats import StatRecord
+from bureau.models.status_lookup import StatusLookupLock
+from bureau.models.taxonomy import Category, Subcategory
+from bureau.models.user import ApiToken, Role, User
+
+__all__ = [
+    "AnonymisedCase",
+    "AuditEntry",
+    "DigestRun",
+    "ErasureRequest",
+    "RecoveryCode",
+    "RetentionRun",
+    "TotpCredential",
+    "OPEN_STATUSES",
+    "Outcome",
+    "Affiliation",
+    "Attachment",
+    "ExpertProfile",
+    "Institution",
+    "OutboxMessage",
+    "Recommendation",
+    "RecommendationResponse",
+    "RecommendationStatus",
+    "Referral",
+    "StatCube",
+    "Urgency",
+    "AgeBand",
+    "ApiToken",
+    "Category",
+    "Channel",
+    "Citizen",
+    "CitizenToken",
+    "Event",
+    "Feedback",
+    "FeedbackLink",
+    "EventKind",
+    "Flag",
+    "Gender",
+    "Inquiry",
+    "Office",
+    "ReferenceCounter",
+    "Role",
+    "Settlement",
+    "StatRecord",
+    "StatusLookupLock",
+    "Status",
+    "Subcategory",
+    "User",
+    "utcnow",
+]

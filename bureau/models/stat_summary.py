@@ -1,0 +1,28 @@
+"""Monthly counts of StatRecords, so a year's statistics read a few thousand rows."""
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bureau.extensions import db
+
+
+class StatCube(db.Model):
+    """How many StatRecords of an office, month and category have a coded value.
+
+    One row per (office, month, category, dimension, value): ("channel", "phone") → 17.
+    Derived data only, kept in step by bureau.domain.summary and rebuilt from StatRecord
+    whenever a month's total disagrees with it.
+    """
+
+    __tablename__ = "stat_cube"
+    __table_args__ = (UniqueConstraint("office_id", "month", "category", "dimension", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    month: Mapped[date]  # the first day of the month
+    category: Mapped[str] = mapped_column(String(40))
+    dimension: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(60), default="")
+    n: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,82 @@
+"""The forms on a case page. Each carries the case's version for optimistic locking."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from bureau.domain.timeline import MAX_TEXT
+from bureau.web.labels import OUTCOME_LABELS
+
+CONTACT_LABELS = [
+    ("phone", _l("Телефонен разговор")),
+    ("visit", _l("Посещение")),
+    ("letter", _l("Писмо")),
+    ("email", _l("E-mail")),
+]
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class AssignForm(VersionedForm):
+    expert = IntegerField(validators=[DataRequired(_l("Изберете експерт."))])
+
+
+class DeclineForm(VersionedForm):
+    reason = TextAreaField(
+        _l("Причина за отказа"),
+        validators=[DataRequired(_l("Посочете причина.")), Length(max=MAX_TEXT)],
+    )
+
+
+class TransitionForm(VersionedForm):
+    to = HiddenField(validators=[DataRequired()])
+    # Only the "resolve" button posts an outcome; the domain checks it where it is needed.
+    outcome = SelectField(
+        _l("Резултат"),
+        choices=[("", _l("— изберете —"))] + list(OUTCOME_LABELS.items()),
+        validate_choice=False,
+    )
+    summary = TextAreaField(_l("Как е решен случаят"), validators=[Length(max=MAX_TEXT)])
+    reason = TextAreaField(_l("Причина"), validators=[Length(max=MAX_TEXT)])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Вътрешна бележка"),
+        validators=[DataRequired(_l("Напишете бележката.")), Length(max=MAX_TEXT)],
+        description=_l("Вижда се само от служителите на бюрото."),
+    )
+
+
+class ContactForm(FlaskForm):
+    kind = SelectField(_l("Вид"), choices=CONTACT_LABELS)
+    body = TextAreaField(
+        _l("Какво беше казано"),
+        validators=[DataRequired(_l("Опишете контакта.")), Length(max=MAX_TEXT)],
+    )
+
+
+class ReplyForm(VersionedForm):
+    body = TextAreaField(
+        _l("Отговор до гражданина"),
+        validators=[DataRequired(_l("Напишете отговора до гражданина.")), Length(max=MAX_TEXT)],
+        description=_l("Гражданинът го вижда на страницата за статус и в e-mail при решаване."),
+    )
+
+
+class ReferralForm(FlaskForm):
+    institution = SelectField(_l("Институция"), coerce=int, validators=[Optional()])
+    note = TextAreaField(_l("Бележка към насочването"), validators=[Length(max=MAX_TEXT)])
+    consent = BooleanField(_l("Гражданинът е съгласен данните му да се предадат на институцията"))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Файл"), validators=[FileRequired(_l("Изберете файл."))])

@@ -1,0 +1,125 @@
+"""Charts as server-rendered SVG: no script, prints as it shows, the table sits beside it."""
+
+import itertools
+
+from markupsafe import Markup, escape
+
+from bureau.domain.anonymisation import Cell, Published
+from bureau.web.stats_labels import TITLES, Labels, cell_text, number, period_label
+
+_ids = itertools.count(1)
+WIDTH = 640
+LABEL_WIDTH = 260
+ROW = 26
+
+
+def bar_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> Markup:
+    """Horizontal bars, one per row; a hidden count gets no bar, only its mark."""
+    chart_id = f"chart-{next(_ids)}"
+    top = max([c.count for _label, c in items if not c.suppressed] + [1])
+    span = WIDTH - LABEL_WIDTH - 70
+    height = ROW * len(items) + 10
+    parts = [
+        f'<svg class="stat-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{chart_id}" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+    ]
+    for index, (label, cell) in enumerate(items):
+        y = 5 + index * ROW
+        parts.append(
+            f'<text class="stat-label" x="{LABEL_WIDTH - 8}" y="{y + 17}" '
+            f'text-anchor="end">{escape(_short(label))}</text>'
+        )
+        if cell.suppressed:
+            parts.append(
+                f'<text class="stat-hidden" x="{LABEL_WIDTH + 4}" y="{y + 17}">'
+                f"{escape(cell_text(cell, threshold))}</text>"
+            )
+            continue
+        width = round(span * cell.count / top, 1)
+        parts.append(
+            f'<rect class="stat-bar" x="{LABEL_WIDTH}" y="{y + 3}" '
+            f'width="{width}" height="{ROW - 8}"></rect>'
+        )
+        parts.append(
+            f'<text class="stat-value" x="{LABEL_WIDTH + width + 6}" y="{y + 17}">'
+            f"{escape(cell_text(cell, threshold))}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every text above is escaped)
+
+
+def column_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> Markup:
+    """Vertical columns, e.g. the months of the period."""
+    chart_id = f"chart-{next(_ids)}"
+    top = max([c.count for _label, c in items if not c.suppressed] + [1])
+    height, base, columns = 240, 200, max(len(items), 1)
+    step = (WIDTH - 20) / columns
+    parts = [
+        f'<svg class="stat-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{chart_id}" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+        f'<line class="stat-axis" x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}"></line>',
+    ]
+    for index, (label, cell) in enumerate(items):
+        x = 10 + index * step
+        middle = round(x + step / 2, 1)
+        parts.append(
+            f'<text class="stat-label" x="{middle}" y="{base + 18}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
+        text = escape(cell_text(cell, threshold))
+        if cell.suppressed:
+            parts.append(
+                f'<text class="stat-hidden" x="{middle}" y="{base - 6}" '
+                f'text-anchor="middle">{text}</text>'
+            )
+            continue
+        bar = round((base - 30) * cell.count / top, 1)
+        parts.append(
+            f'<rect class="stat-bar" x="{round(x + step * 0.15, 1)}" y="{base - bar}" '
+            f'width="{round(step * 0.7, 1)}" height="{bar}"></rect>'
+        )
+        parts.append(
+            f'<text class="stat-value" x="{middle}" y="{base - bar - 5}" '
+            f'text-anchor="middle">{text}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every text above is escaped)
+
+
+def _short(label: str, limit: int = 30) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def table_chart(table: Published, labels: Labels) -> Markup:
+    """The chart of a table: its rows as bars (a cross table: its row totals)."""
+    title = str(TITLES.get(table.key, table.key))
+    if table.row_totals is not None:
+        pairs = zip(table.rows, table.row_totals, strict=True)
+        items = [(labels.row(table.key, r), c) for r, c in pairs if c.count != 0]
+    else:
+        items = [
+            (labels.row(table.key, r), c) for r, c in zip(table.rows, table.column(), strict=True)
+        ]
+    return bar_chart(title, items, table.threshold)
+
+
+def months_chart(table: Published, labels: Labels) -> Markup:
+    """The monthly totals of a category × month table, as columns."""
+    title = str(TITLES["month"])
+    pairs = zip(table.columns, table.column_totals or (), strict=True)
+    items = [(labels.column(table.key, m), c) for m, c in pairs]
+    return column_chart(title, items, table.threshold)
+
+
+def template_helpers() -> dict:
+    """What the statistics templates use to show tables and charts."""
+    return {
+        "cell_text": cell_text,
+        "number": number,
+        "period_label": period_label,
+        "table_title": lambda key: str(TITLES.get(key, key)),
+        "table_chart": table_chart,
+        "months_chart": months_chart,
+    }

@@ -1,0 +1,193 @@
+"""The advisory commission's statistics: dashboard, exports, quarterly report, network view.
+
+Anonymised figures only: every view reads bureau.domain.statistics, whose tables are
+suppressed before they get here. No page of this blueprint touches a case or a citizen.
+"""
+
+import click
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from bureau.domain import funder, recommendations, statistics, summary
+from bureau.domain.deadlines import sofia_today
+from bureau.domain.statistics import Filters
+from bureau.extensions import db
+from bureau.permissions import requires
+from bureau.web import audit, stats_export
+from bureau.web.charts import template_helpers
+from bureau.web.stats_labels import RECOMMENDATION_STATUS, Labels
+from bureau.web.stats_query import PERIOD_KINDS, StatsQuery, parse
+
+bp = Blueprint("commission", __name__, url_prefix="/commission")
+bp.context_processor(template_helpers)
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def threshold() -> int:
+    return current_app.config["SUPPRESSION_THRESHOLD"]
+
+
+def _board(query: StatsQuery) -> statistics.Dashboard:
+    return statistics.dashboard(
+        [query.office.id], query.period, query.filters, k=threshold(), today=sofia_today()
+    )
+
+
+@bp.get("/")
+@requires("stats.view")
+def dashboard():
+    query = parse(request.args, current_user, sofia_today())
+    board = _board(query)
+    return render_template(
+        "commission/dashboard.html",
+        board=board,
+        query=query,
+        labels=Labels([query.office.id]),
+        offices=_offices(),
+        kinds=PERIOD_KINDS,
+    )
+
+
+@bp.get("/export.<kind>")
+@requires("stats.export")
+def export(kind: str):
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    query = parse(request.args, current_user, sofia_today())
+    board = _board(query)
+    tables = board.tables
+    if (key := request.args.get("table")) is not None:
+        if key not in tables:
+            abort(404)
+        tables = {key: tables[key]}
+    labels = Labels([query.office.id])
+    meta = export_meta(query, board.threshold)
+    audit.log("stats.export", office_id=query.office.id, format=kind, table=key or "all")
+    name = (
+        f"statistics-{query.office.code}-{query.period.start:%Y-%m}-{query.period.last_day:%Y-%m}"
+    )
+    if kind == "json":
+        body = stats_export.document(tables, labels, meta=meta, figures=board.figures)
+        return jsonify(body)
+    if kind == "csv":
+        content = stats_export.csv_text(tables, labels, meta=meta)
+    else:
+        content = stats_export.xlsx_bytes(tables, labels, meta=meta)
+    disposition = f'attachment; filename="{name}.{kind}"'
+    return Response(content, mimetype=EXPORT_TYPES[kind],
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+FUNDER_NOTE = _l(
+    "Всяко запитване се брои като едно участие: статистическите записи не съдържат "
+    "идентификатор на лицето, затова човек, потърсил бюрото няколко пъти, се брои няколко пъти."
+)
+
+
+@bp.get("/funder")
+@requires("stats.export")
+def funder_report():
+    """The funder's (ESF+) participant tables for the period: sex, age, disadvantaged."""
+    query = parse(request.args, current_user, sofia_today())
+    tables = funder.funder_report(query.office.id, query.period, k=threshold())
+    return render_template(
+        "commission/funder.html",
+        tables=tables,
+        query=query,
+        labels=Labels([query.office.id]),
+        offices=_offices(),
+        kinds=PERIOD_KINDS,
+        note=FUNDER_NOTE,
+    )
+
+
+@bp.get("/funder.<kind>")
+@requires("stats.export")
+def funder_export(kind: str):
+    if kind not in ("csv", "xlsx"):
+        abort(404)
+    query = parse(request.args, current_user, sofia_today())
+    tables = funder.funder_report(query.office.id, query.period, k=threshold())
+    labels = Labels([query.office.id])
+    # The report is for the whole office: no settlement or other filter applies.
+    meta = {**export_meta(query, threshold()), "filters": {}, "note": str(FUNDER_NOTE)}
+    audit.log("stats.export", office_id=query.office.id, format=kind, table="funder")
+    name = f"funder-{query.office.code}-{query.period.start:%Y-%m}-{query.period.last_day:%Y-%m}"
+    if kind == "csv":
+        content = stats_export.csv_text(tables, labels, meta=meta)
+    else:
+        content = stats_export.xlsx_bytes(tables, labels, meta=meta)
+    disposition = f'attachment; filename="{name}.{kind}"'
+    return Response(content, mimetype=EXPORT_TYPES[kind],
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+def export_meta(query: StatsQuery, k: int) -> dict:
+    return {
+        "threshold": k,
+        "office": {"code": query.office.code, "name": query.office.name},
+        "period": query.period.as_dict(),
+        "filters": query.filters.as_dict(),
+    }
+
+
+@bp.get("/report")
+@requires("stats.view")
+def report():
+    """The quarterly report for the council's agenda: figures, charts, tables, recommendations."""
+    today = sofia_today()
+    args = request.args.to_dict()
+    args.setdefault("quarter", str((today.month - 1) // 3 + 1))
+    query = parse({**args, "period": "quarter"}, current_user, today)
+    board = statistics.dashboard(
+        [query.office.id], query.period, Filters(), k=threshold(), today=today
+    )
+    return render_template(
+        "commission/report.html",
+        board=board,
+        query=query,
+        labels=Labels([query.office.id]),
+        recommendations=recommendations.of_period(query.office, query.period),
+        statuses=RECOMMENDATION_STATUS,
+        today=today,
+    )
+
+
+@bp.get("/network")
+@requires("stats.network")
+def network():
+    """Offices side by side, every cell suppressed for the threshold."""
+    query = parse(request.args, current_user, sofia_today())
+    offices = _offices()
+    tables = statistics.network([o.id for o in offices], query.period, k=threshold())
+    return render_template(
+        "commission/network.html",
+        tables=tables,
+        query=query,
+        labels=Labels([o.id for o in offices]),
+        kinds=PERIOD_KINDS,
+    )
+
+
+def _offices():
+    from bureau.domain.offices import list_offices
+
+    return list_offices()
+
+
+@bp.cli.command("rebuild-summary")
+@click.option("--office", "office_code", help="Office code (default: every office).")
+def rebuild_summary(office_code):
+    """Recount the monthly statistics summary from the StatRecords (after bulk loads)."""
+    chosen = [o for o in _offices() if office_code in (None, o.code)]
+    if not chosen:
+        raise click.ClickException(f"No office with code {office_code}.")
+    months = summary.rebuild_all([o.id for o in chosen])
+    db.session.commit()
+    click.echo(f"Recounted {months} office-months.")

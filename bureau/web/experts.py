@@ -1,0 +1,85 @@
+"""Coordinators manage their experts' profiles (administrators: every office's)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from bureau.domain import DomainError, assignment, experts, taxonomy
+from bureau.extensions import db
+from bureau.models import Role, User
+from bureau.permissions import can, requires
+from bureau.web import audit
+from bureau.web.helpers import form_error
+from bureau.web.labels import AFFILIATION_LABELS
+
+bp = Blueprint("experts", __name__, url_prefix="/experts")
+
+
+class ProfileForm(FlaskForm):
+    affiliation = SelectField(_l("Принадлежност"), choices=list(AFFILIATION_LABELS.items()))
+    organisation = StringField(_l("Организация или отдел"), validators=[Length(max=200)])
+    expertise = SelectMultipleField(_l("Експертиза (категории)"), coerce=int)
+    capacity = IntegerField(
+        _l("Капацитет (отворени случаи)"), validators=[NumberRange(0, 500)], default=10
+    )
+    on_leave_until = DateField(_l("В отпуск до"), validators=[Optional()])
+    public_name = BooleanField(_l("Съгласен името му да се вижда на публичния сайт"))
+
+
+def _office_id() -> int | None:
+    return None if current_user.role == Role.ADMIN else current_user.office_id
+
+
+@bp.get("/")
+@requires("experts.manage")
+def index():
+    people = experts.office_experts(_office_id())
+    loads = {}
+    for office_id in {p.office_id for p in people if p.office_id}:
+        loads.update(assignment.open_loads(office_id))
+    return render_template("experts/index.html", people=people, loads=loads)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@requires("experts.manage")
+def edit(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.EXPERT or not can(current_user, "experts.manage", user):
+        abort(404)
+    profile = experts.profile_of(user)
+    form = ProfileForm(obj=profile)
+    locale = str(get_locale())
+    form.expertise.choices = [(c.id, c.label(locale)) for c in taxonomy.categories()]
+    if request.method == "GET":
+        form.expertise.data = [c.id for c in profile.expertise]
+    if form.validate_on_submit():
+        try:
+            experts.update_profile(
+                user,
+                affiliation=form.affiliation.data,
+                organisation=form.organisation.data,
+                capacity=form.capacity.data,
+                on_leave_until=form.on_leave_until.data,
+                category_ids=form.expertise.data,
+                public_name=form.public_name.data,
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            audit.log("experts.profile_updated", user)
+            flash(_("Профилът на %(name)s е запазен.", name=user.name), "success")
+            return redirect(url_for("experts.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("experts/edit.html", form=form, expert=user), status

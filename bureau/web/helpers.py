@@ -1,0 +1,72 @@
+"""Small helpers the views share."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, request
+from sqlalchemy import Select, func, inspect, select
+
+from bureau.domain import DomainError
+from bureau.extensions import db
+
+# Past this many rows a list says "10 000+" instead of counting a million rows exactly.
+COUNT_CAP = 10_000
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """The `next` target if it stays on this site, else the default."""
+    if not target:
+        return default
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a domain error next to its field, or as a message if it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "danger")
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(query: Select, *, count_query: Select | None = None, per_page=None, page=None):
+    """A page of the query, with the total counted only up to COUNT_CAP rows.
+
+    The page itself comes from an index; an exact count(*) would read every matching
+    row, which at a million cases costs more than everything else on the page."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    result = db.paginate(
+        query, page=page or page_number(), per_page=per_page, error_out=False, count=False
+    )
+    count_query = count_query if count_query is not None else query
+    entity = count_query.column_descriptions[0]["entity"]
+    key = inspect(entity).primary_key[0] if entity is not None else query.selected_columns[0]
+    only_keys = count_query.order_by(None).with_only_columns(key).limit(COUNT_CAP + 1)
+    capped = select(func.count()).select_from(only_keys.subquery())
+    total = db.session.scalar(capped) or 0
+    result.total = min(total, COUNT_CAP)
+    result.total_capped = total > COUNT_CAP
+    return result
+
+
+def case_or_404(reference: str, permission: str = "case.view"):
+    """The case if the current user may act on it; 404 alike for missing and foreign ones."""
+    from flask import abort
+    from flask_login import current_user
+
+    from bureau.domain import NotFound, cases
+
+    try:
+        return cases.load_case(reference, current_user, permission)
+    except NotFound:
+        abort(404)

@@ -1,0 +1,132 @@
+"""Open data for everyone: the /open-data page and GET /api/v1/public/statistics.
+
+Its own blueprint (not the bearer-token API's): anonymous GETs only, the same
+suppressed tables as the commission's, and the recommendations once submitted.
+"""
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
+
+from bureau.domain import DomainError, offices, recommendations, statistics
+from bureau.domain.deadlines import sofia_today
+from bureau.domain.statistics import PUBLIC_GROUPS, Filters
+from bureau.permissions import public
+from bureau.web import stats_export
+from bureau.web.charts import template_helpers
+from bureau.web.openapi import SPEC
+from bureau.web.stats_labels import RECOMMENDATION_STATUS, Labels
+from bureau.web.stats_query import parse
+
+bp = Blueprint("open_data", __name__)
+bp.context_processor(template_helpers)
+CACHE = "public, max-age=3600"
+
+
+def _query(args):
+    """Office and period for the public: `year` (+ `quarter`), or `from` and `to` (YYYY-MM)."""
+    values = {key: args.get(key, "") for key in ("office", "year", "quarter", "from", "to")}
+    if values["from"] or values["to"]:
+        values["period"] = "custom"
+    elif values["quarter"]:
+        values["period"] = "quarter"
+    else:
+        values["period"] = "year"
+    return parse(values, AnonymousUserMixin(), sofia_today(), office_required=False)
+
+
+def _tables(query) -> tuple[statistics.Dashboard, dict]:
+    k = current_app.config["SUPPRESSION_THRESHOLD"]
+    board = statistics.dashboard(
+        [query.office.id], query.period, Filters(), k=k, today=sofia_today()
+    )
+    return board, {group: statistics.public_table(board, group) for group in PUBLIC_GROUPS}
+
+
+@bp.get("/open-data")
+@public
+def page():
+    query = _query(request.args)
+    if query.office is None:
+        return render_template("open_data/page.html", query=query, offices=[]), 404
+    board, tables = _tables(query)
+    response = render_template(
+        "open_data/page.html",
+        query=query,
+        board=board,
+        tables=tables,
+        labels=Labels([query.office.id]),
+        offices=offices.list_offices(),
+        recommendations=recommendations.for_office(query.office, public_only=True),
+        statuses=RECOMMENDATION_STATUS,
+    )
+    return response, 200, {"Cache-Control": CACHE}
+
+
+@bp.get("/api/v1/public/statistics")
+@public
+def api():
+    query = _query(request.args)
+    if query.office is None:
+        return jsonify(error="not_found", message="unknown office"), 404
+    if query.error:
+        return jsonify(error="bad_request", message=query.error), 400
+    groups = [g for g in request.args.get("group_by", "").split(",") if g] or list(PUBLIC_GROUPS)
+    try:
+        board, tables = _tables(query)
+        tables = {group: statistics.public_table(board, group) for group in groups}
+    except DomainError:
+        message = f"group_by must be one of {', '.join(PUBLIC_GROUPS)}"
+        return jsonify(error="bad_request", message=message), 400
+    labels = Labels([query.office.id])
+    meta = {
+        "threshold": board.threshold,
+        "office": {"code": query.office.code, "name": query.office.name},
+        "period": query.period.as_dict(),
+        "filters": {},
+    }
+    headers = {"Cache-Control": CACHE}
+    if request.args.get("format") == "csv":
+        name = f"open-data-{query.office.code}-{query.period.start:%Y-%m}.csv"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        content = stats_export.csv_text(tables, labels, meta=meta)
+        return Response(content, mimetype="text/csv; charset=utf-8", headers=headers)
+    return jsonify(stats_export.document(tables, labels, meta=meta)), 200, headers
+
+
+CELL = {
+    "type": "object",
+    "properties": {"count": {"type": ["integer", "null"]}, "suppressed": {"type": "boolean"}},
+}
+MONTH = {"type": "string", "pattern": "^\\d{4}-\\d{2}$", "description": "YYYY-MM"}
+OPENAPI_PATH = {
+    "get": {
+        "summary": "Anonymised statistics of an office (no token needed)",
+        "description": "Counts from 1 to threshold-1 are suppressed (count null, "
+        "suppressed true), and further cells where a total would reveal them.",
+        "security": [],
+        "parameters": [
+            {"name": "office", "in": "query", "schema": {"type": "string"}},
+            {"name": "year", "in": "query", "schema": {"type": "integer"}},
+            {"name": "quarter", "in": "query", "schema": {"enum": [1, 2, 3, 4]}},
+            {"name": "from", "in": "query", "schema": MONTH},
+            {"name": "to", "in": "query", "schema": MONTH},
+            {"name": "group_by", "in": "query", "schema": {"enum": list(PUBLIC_GROUPS)}},
+            {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}},
+        ],
+        "responses": {
+            "200": {
+                "description": "threshold, office, period and the tables (rows, columns, "
+                "cells of {count, suppressed}, totals); CSV: one row per cell",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "threshold": {"type": "integer"}, "period": {"type": "object"},
+                    "office": {"type": "object"}, "tables": {"type": "object"},
+                    "cell": CELL,
+                }}}, "text/csv": {}},
+            },
+            "400": {"description": "Bad parameters"},
+            "404": {"description": "Unknown office"},
+        },
+    }
+}  # fmt: skip
+# Described in the /api/v1 OpenAPI document beside the bearer-token routes.
+SPEC["paths"]["/public/statistics"] = OPENAPI_PATH

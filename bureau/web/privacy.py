@@ -1,0 +1,105 @@
+"""Data-subject requests: find a citizen, show and export their data, erase it."""
+
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from bureau.domain import DomainError, privacy
+from bureau.extensions import db
+from bureau.models import Citizen
+from bureau.permissions import requires
+from bureau.web.audit import log
+from bureau.web.helpers import form_error
+
+bp = Blueprint("privacy", __name__, url_prefix="/admin/privacy")
+
+
+class EraseForm(FlaskForm):
+    requested_by = StringField(
+        _l("Искането е предадено от"),
+        validators=[DataRequired(_l("Посочете кой е предал искането.")), Length(max=200)],
+        description=_l("Обикновено координаторът на офиса, приел искането на гражданина."),
+    )
+    received_on = DateField(
+        _l("Дата на искането"), validators=[InputRequired(_l("Посочете датата."))]
+    )
+    reason = TextAreaField(
+        _l("Основание"),
+        validators=[DataRequired(_l("Посочете основанието.")), Length(max=1000)],
+        description=_l("Напр. „Искане за изтриване по чл. 17 ОРЗД, вх. № …“."),
+    )
+    confirm = BooleanField(
+        _l("Разбирам, че данните ще бъдат заличени необратимо."),
+        validators=[DataRequired(_l("Потвърдете заличаването."))],
+    )
+
+
+@bp.get("/")
+@requires("admin.privacy")
+def index():
+    q = request.args.get("q", "").strip()[:200]
+    found = privacy.find_citizens(q) if q else []
+    if q:
+        log("privacy.search", results=len(found))
+    return render_template("privacy/index.html", q=q, found=found)
+
+
+def _citizen(citizen_id: int) -> Citizen:
+    return db.session.get(Citizen, citizen_id) or abort(404)
+
+
+@bp.get("/citizens/<int:citizen_id>")
+@requires("admin.privacy")
+def citizen(citizen_id: int):
+    """Everything about the citizen on one printable page."""
+    person = _citizen(citizen_id)
+    log("privacy.view", person)
+    form = EraseForm(formdata=None, data={"received_on": date.today()})
+    return _page(person, form)
+
+
+def _page(person: Citizen, form: EraseForm, status: int = 200):
+    return render_template(
+        "privacy/citizen.html", person=person, data=privacy.export_citizen(person), form=form
+    ), status
+
+
+@bp.get("/citizens/<int:citizen_id>/export.json")
+@requires("admin.privacy")
+def export(citizen_id: int):
+    person = _citizen(citizen_id)
+    log("privacy.export", person)
+    body = json.dumps(privacy.export_citizen(person), ensure_ascii=False, indent=2)
+    name = f"citizen-{person.id}-{date.today().isoformat()}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/citizens/<int:citizen_id>/erase")
+@requires("admin.privacy")
+def erase(citizen_id: int):
+    person = _citizen(citizen_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            done = privacy.erase_citizen(
+                person, actor=current_user, requested_by=form.requested_by.data,
+                received_on=form.received_on.data, reason=form.reason.data,
+            )  # fmt: skip
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            log("privacy.erase", person, request=done.id, cases=done.cases)
+            flash(_("Данните са заличени (случаи: %(n)d).", n=done.cases), "success")
+            return redirect(url_for("privacy.index"), 303)
+    return _page(person, form, 422)

@@ -1,0 +1,240 @@
+"""The public site: home, status look-up by reference + PIN, online inquiry, feedback link.
+
+No account: a citizen proves a case is theirs with its reference and PIN, or with the
+one-time feedback link. The PIN travels only in POST bodies, never in a URL.
+"""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from bureau.domain import DomainError, feedback, online, status_lookup, taxonomy
+from bureau.domain.feedback import LinkInvalid
+from bureau.extensions import db, limiter
+from bureau.models import Inquiry, utcnow
+from bureau.permissions import public
+from bureau.web.desk import public_status_url
+from bureau.web.helpers import form_error
+from bureau.web.public_forms import AskForm, FeedbackForm, StatusForm
+
+bp = Blueprint("public", __name__)
+
+# A successful look-up opens the result page (and its feedback form) for this long.
+ACCESS_SECONDS = 30 * 60
+LIMITS = {
+    "STATUS_LIMIT_PER_IP": "20 per hour",  # failed look-ups; successes are free
+    "ASK_LIMIT_PER_IP": "5 per hour",  # inquiries sent
+    "ASK_ATTEMPTS_PER_IP": "30 per hour",  # every post, refused ones included
+    "FEEDBACK_LIMIT_PER_IP": "30 per hour",
+}
+
+
+def _limit(name: str):
+    return lambda: current_app.config.get(name, LIMITS[name])
+
+
+def _not_redirected(response) -> bool:
+    return response.status_code != 303
+
+
+def home_page():
+    """The public home, shown at / to anyone not logged in."""
+    return render_template(
+        "public/home.html",
+        offices=online.offices_for_public(),
+        categories=[c for c in taxonomy.categories() if c.active],
+        experts=online.public_experts(),
+    )
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit("STATUS_LIMIT_PER_IP"), methods=["POST"], deduct_when=_not_redirected)
+def status():
+    form = StatusForm()
+    if request.method == "GET" and (reference := request.args.get("ref", "")):
+        form.reference.data = reference.strip()[:40]  # from the receipt's QR code
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            inquiry = status_lookup.look_up(
+                form.reference.data, form.pin.data, client=request.remote_addr or ""
+            )
+        except DomainError as error:
+            refusal = str(error.message)
+        else:
+            _grant_access(inquiry)
+            return redirect(url_for("public.status_result"), 303)
+    form.pin.data = ""  # never sent back to the browser
+    # A refused PIN answers 200: the failure it counted must be committed.
+    code = 422 if form.errors else 200
+    return render_template("public/status.html", form=form, refusal=refusal), code
+
+
+@bp.get("/status/result")
+@public
+def status_result():
+    inquiry = _granted_inquiry()
+    if inquiry is None:
+        return _ask_again()
+    return _result_page(inquiry, FeedbackForm())
+
+
+@bp.post("/status/feedback")
+@public
+@limiter.limit(_limit("FEEDBACK_LIMIT_PER_IP"))
+def status_feedback():
+    inquiry = _granted_inquiry()
+    if inquiry is None:
+        return _ask_again()
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback.submit_after_lookup(inquiry, form.to_data())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_("Благодарим! Отговорът ви помага на бюрото да работи по-добре."), "success")
+            return redirect(url_for("public.status_result"), 303)
+    return _result_page(inquiry, form), 422
+
+
+@bp.post("/status/leave")
+@public
+def status_leave():
+    """Forget the look-up on this browser (a shared computer at the library)."""
+    session.pop("status_access", None)
+    return redirect(url_for("public.status"), 303)
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit("ASK_ATTEMPTS_PER_IP"), methods=["POST"])
+@limiter.limit(
+    _limit("ASK_LIMIT_PER_IP"), methods=["POST"], deduct_when=lambda r: r.status_code == 303
+)
+def ask():
+    form = AskForm(online.offices_for_public(), str(get_locale()))
+    if request.method == "POST" and form.is_bot:
+        current_app.logger.info("online inquiry refused: honeypot filled (%s)", request.remote_addr)
+        flash(_("Запитването не беше изпратено. Опитайте отново или ни се обадете."), "danger")
+        form.website.data = ""
+    elif form.validate_on_submit():
+        try:
+            inquiry, pin = online.submit(form.to_data(), status_url=public_status_url)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            kept = session.get("ask_receipt") or {}
+            if pin is not None or kept.get("reference") != inquiry.reference:
+                session["ask_receipt"] = {
+                    "reference": inquiry.reference,
+                    "pin": pin,
+                    "at": utcnow().timestamp(),
+                }
+            return redirect(url_for("public.ask_done"), 303)
+    code = 422 if request.method == "POST" else 200
+    return render_template("public/ask.html", form=form), code
+
+
+@bp.get("/ask/done")
+@public
+def ask_done():
+    kept = session.get("ask_receipt") or {}
+    inquiry = None
+    if kept.get("reference"):
+        inquiry = db.session.scalar(
+            db.select(Inquiry).where(Inquiry.reference == kept["reference"])
+        )
+    if inquiry is None:
+        return redirect(url_for("public.ask"), 303)
+    # The PIN stays on this browser for a short while only (a shared computer).
+    fresh = utcnow().timestamp() - kept.get("at", 0) < ACCESS_SECONDS
+    return render_template(
+        "public/ask_done.html",
+        inquiry=inquiry,
+        pin=kept.get("pin") if fresh else None,
+        status_url=public_status_url(inquiry.reference),
+    )
+
+
+@bp.route("/feedback/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit("FEEDBACK_LIMIT_PER_IP"), methods=["POST"])
+def feedback_link(token: str):
+    try:
+        link = feedback.link_for(token)
+    except LinkInvalid as error:
+        code = 404 if error.reason == "unknown" else 410
+        return render_template("public/feedback_closed.html", message=error.message), code
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback.submit_by_link(token, form.to_data())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            return redirect(url_for("public.feedback_thanks"), 303)
+    code = 422 if request.method == "POST" else 200
+    return render_template(
+        "public/feedback.html", form=form, reference=link.inquiry.reference
+    ), code
+
+
+@bp.get("/feedback/thanks")
+@public
+def feedback_thanks():
+    return render_template("public/feedback_thanks.html")
+
+
+@bp.after_request
+def _private(response):
+    # Pages with a PIN or a case's status must not linger in caches or leak in a Referer.
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="public-status-access")
+
+
+def _grant_access(inquiry: Inquiry) -> None:
+    """A short-lived signed token in the session: this browser just proved the PIN."""
+    session["status_access"] = _serializer().dumps(inquiry.reference)
+
+
+def _granted_inquiry() -> Inquiry | None:
+    token = session.get("status_access")
+    if not token:
+        return None
+    try:
+        reference = _serializer().loads(token, max_age=ACCESS_SECONDS)
+    except BadSignature:
+        session.pop("status_access", None)
+        return None
+    return db.session.scalar(db.select(Inquiry).where(Inquiry.reference == reference))
+
+
+def _ask_again():
+    flash(_("За да видите запитването, въведете отново номера и ПИН-а."), "info")
+    return redirect(url_for("public.status"), 303)
+
+
+def _result_page(inquiry: Inquiry, form: FeedbackForm):
+    return render_template(
+        "public/status_result.html",
+        status=status_lookup.public_status(inquiry),
+        form=form if feedback.invites_feedback(inquiry) else None,
+        access_minutes=ACCESS_SECONDS // 60,
+    )

@@ -1,0 +1,187 @@
+"""Forms of the public site: status look-up, online inquiry, feedback (online and paper)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from bureau.domain import feedback, intake, taxonomy
+from bureau.domain.feedback import FeedbackData
+from bureau.domain.intake import CitizenData, IntakeData
+from bureau.models import AgeBand, Gender, Office
+from bureau.web.labels import AGE_BAND_LABELS, GENDER_LABELS
+
+
+class StatusForm(FlaskForm):
+    reference = StringField(
+        _l("Номер на запитването"),
+        validators=[DataRequired(_l("Въведете номера от разписката.")), Length(max=40)],
+        description=_l("Например KRS-2026-00042 — горе на разписката."),
+    )
+    pin = StringField(
+        _l("ПИН"),
+        validators=[
+            DataRequired(_l("Въведете ПИН-а от разписката.")),
+            Regexp(r"^\s*\d{6}\s*$", message=_l("ПИН-ът е от 6 цифри — вижте разписката.")),
+        ],
+        description=_l("6 цифри, под номера на разписката."),
+    )
+
+
+class AskForm(FlaskForm):
+    category = SelectField(
+        _l("За какво се отнася въпросът ви?"),
+        validators=[DataRequired(_l("Изберете за какво се отнася въпросът."))],
+    )
+    settlement = SelectField(_l("Населено място"), coerce=int, validators=[Optional()])
+    description = TextAreaField(
+        _l("Опишете въпроса си"),
+        validators=[
+            DataRequired(_l("Напишете накратко какъв е въпросът ви.")),
+            Length(
+                max=intake.MAX_DESCRIPTION,
+                message=_l("Текстът е твърде дълъг (до %(max)d знака)."),
+            ),
+        ],
+        description=_l("Със свои думи: какво се случи и с какво можем да помогнем."),
+    )
+    name = StringField(_l("Име"), validators=[Length(max=200)])
+    phone = TelField(_l("Телефон"), validators=[Length(max=40)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Email(_l("Проверете e-mail адреса — например ivan@abv.bg.")),
+            Length(max=254),
+        ],
+        description=_l("Ако го попълните, ще ви изпратим номера и ПИН-а и там."),
+    )
+    gender = SelectField(
+        _l("Пол"), choices=[(g.value, GENDER_LABELS[g]) for g in Gender], default="undisclosed"
+    )
+    age_band = SelectField(
+        _l("Възраст"),
+        choices=[(a.value, AGE_BAND_LABELS[a]) for a in AgeBand],
+        default="undisclosed",
+    )
+    consent = BooleanField(
+        _l("Съгласен/съгласна съм бюрото да обработва тези данни, за да ми отговори."),
+        validators=[DataRequired(_l("Без съгласието ви не можем да приемем запитването."))],
+    )
+    # The honeypot: hidden from people, filled in by bots. A real name keeps bots keen.
+    website = StringField(_l("Уебсайт (не попълвайте)"))
+    token = HiddenField()
+
+    def __init__(self, offices: list[Office], locale: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", _l("— изберете —"))] + [
+            (c.code, c.label(locale)) for c in taxonomy.categories() if c.active
+        ]
+        self.several_offices = len(offices) > 1
+        places = [
+            (s.id, f"{s.name} ({office.municipality})" if self.several_offices else s.name)
+            for office in offices
+            for s in office.settlements
+            if s.active
+        ]
+        if self.several_offices:
+            # The settlement tells which bureau gets the inquiry.
+            self.settlement.choices = [(0, _l("— изберете —")), *places]
+            self.settlement.validators = [
+                DataRequired(_l("Изберете населеното място, за да стигне въпросът до бюрото."))
+            ]
+        else:
+            self.settlement.choices = [(0, _l("— не искам да посоча —")), *places]
+        if not self.token.data:
+            self.token.data = intake.new_token()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    def to_data(self) -> IntakeData:
+        return IntakeData(
+            category=self.category.data,
+            settlement_id=self.settlement.data or None,
+            description=self.description.data or "",
+            consent=bool(self.consent.data),
+            citizen=CitizenData(
+                name=(self.name.data or "").strip(),
+                phone=(self.phone.data or "").strip(),
+                email=(self.email.data or "").strip(),
+                gender=self.gender.data,
+                age_band=self.age_band.data,
+            ),
+            token=self.token.data or None,
+        )
+
+
+SATISFACTION = [
+    ("5", _l("5 — много доволен/доволна")),
+    ("4", _l("4 — доволен/доволна")),
+    ("3", _l("3 — отчасти")),
+    ("2", _l("2 — недоволен/недоволна")),
+    ("1", _l("1 — много недоволен/недоволна")),
+]
+SOLVED = [("yes", _l("Да")), ("partly", _l("Отчасти")), ("no", _l("Не"))]
+YES_NO = [("yes", _l("Да")), ("no", _l("Не"))]
+NOT_ANSWERED = ("", _l("Без отговор"))
+
+
+class FeedbackForm(FlaskForm):
+    satisfaction = RadioField(
+        _l("Доволни ли сте от помощта на бюрото?"),
+        choices=SATISFACTION,
+        validators=[InputRequired(_l("Изберете оценка от 1 до 5."))],
+    )
+    problem_solved = RadioField(
+        _l("Решен ли е проблемът ви?"),
+        choices=SOLVED,
+        validators=[InputRequired(_l("Отговорете дали проблемът е решен."))],
+    )
+    would_recommend = RadioField(
+        _l("Бихте ли препоръчали бюрото на близък човек?"),
+        choices=YES_NO,
+        validators=[InputRequired(_l("Отговорете дали бихте препоръчали бюрото."))],
+    )
+    comment = TextAreaField(
+        _l("Искате ли да добавите нещо? (по желание)"),
+        validators=[Optional(), Length(max=feedback.MAX_COMMENT)],
+        description=_l("Коментарът се чете само от координатора на бюрото."),
+    )
+
+    def to_data(self) -> FeedbackData:
+        recommend = self.would_recommend.data
+        return FeedbackData(
+            satisfaction=int(self.satisfaction.data),
+            problem_solved=self.problem_solved.data or None,
+            would_recommend=None if not recommend else recommend == "yes",
+            comment=self.comment.data or "",
+        )
+
+
+class PaperFeedbackForm(FeedbackForm):
+    """The paper form typed in by the desk: citizens may leave questions unanswered."""
+
+    problem_solved = RadioField(
+        _l("Решен ли е проблемът?"), choices=[*SOLVED, NOT_ANSWERED], default="",
+        validators=[Optional()],
+    )  # fmt: skip
+    would_recommend = RadioField(
+        _l("Би ли препоръчал(а) бюрото?"), choices=[*YES_NO, NOT_ANSWERED], default="",
+        validators=[Optional()],
+    )  # fmt: skip
+    comment = TextAreaField(
+        _l("Коментар от анкетата (по желание)"),
+        validators=[Optional(), Length(max=feedback.MAX_COMMENT)],
+        description=_l("Препишете го дословно. Вижда го само координаторът."),
+    )

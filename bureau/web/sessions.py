@@ -1,0 +1,82 @@
+"""Staff sessions: a fresh session at login, idle and absolute time-outs, 2FA required.
+
+Flask keeps the session in a signed cookie, so the login time and the last-seen time
+travel inside it, signed: a replayed old cookie carries its old times and is refused.
+Logout and password changes also bump the user's session_version (bureau/web/auth.py).
+"""
+
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from bureau import security
+
+LOGIN_AT = "login_at"
+SEEN_AT = "seen_at"
+MFA_DONE = "mfa"
+KEPT_ACROSS_LOGIN = ("language",)
+
+
+def now() -> float:
+    """The clock the time-outs read (tests replace it)."""
+    return time.time()
+
+
+def init_app(app) -> None:
+    app.before_request(check_session)
+
+
+def start(user, *, mfa: bool = False) -> None:
+    """Log the user in with a brand-new session: nothing of the old one (its CSRF token,
+    a status-page grant, a pending login) survives, so a planted session id is useless."""
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user)
+    session[LOGIN_AT] = session[SEEN_AT] = int(now())
+    if mfa:
+        session[MFA_DONE] = True
+
+
+def end() -> None:
+    """Forget the session on this browser (the user's other sessions are unaffected)."""
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    logout_user()
+    session.clear()
+    session.update(kept)
+
+
+def check_session():
+    """before_request: end a session idle for 30 minutes or older than 12 hours, or one
+    without the second factor its role requires; otherwise note that it was seen."""
+    if "_user_id" not in session or request.blueprint == "api" or security.is_static():
+        return None
+    moment = int(now())
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+        # A session from before time-outs existed: its clock starts now.
+        login_at = seen_at = session[LOGIN_AT] = moment
+    config = current_app.config
+    if moment - login_at > config["SESSION_MAX_HOURS"] * 3600:
+        return _expired(_("Сесията ви изтече. Моля, влезте отново."))
+    if moment - seen_at > config["SESSION_IDLE_MINUTES"] * 60:
+        return _expired(_("Сесията ви изтече поради неактивност. Моля, влезте отново."))
+    if not session.get(MFA_DONE) and _second_factor_required():
+        return _expired(_("Вашата роля изисква двуфакторно влизане. Моля, влезте отново."))
+    session[SEEN_AT] = moment
+    return None
+
+
+def _second_factor_required() -> bool:
+    required = current_app.config.get("MFA_REQUIRED_ROLES") or ()
+    return current_user.is_authenticated and current_user.role in required
+
+
+def _expired(message: str):
+    end()
+    flash(message, "warning")
+    if request.method == "GET":
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return redirect(url_for("auth.login"), 303)

@@ -1,0 +1,147 @@
+"""What people read in the statistics: table titles, row and column labels, cell text."""
+
+from datetime import date
+
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from bureau.domain.anonymisation import Cell
+from bureau.extensions import db
+from bureau.models import Category, Institution, Office, Settlement
+from bureau.web.labels import (
+    AFFILIATION_LABELS,
+    AGE_BAND_LABELS,
+    CHANNEL_LABELS,
+    FLAG_LABELS,
+    GENDER_LABELS,
+    OUTCOME_LABELS,
+    label,
+)
+
+TITLES = {
+    "category_month": _l("Запитвания по категории и месеци"),
+    "category": _l("Запитвания по категории"),
+    "month": _l("Запитвания по месеци"),
+    "settlement": _l("Запитвания по населени места"),
+    "channel": _l("Запитвания по канал"),
+    "gender": _l("Запитвания по пол (цялата община)"),
+    "age_band": _l("Запитвания по възраст (цялата община)"),
+    "flags": _l("Уязвими групи (един човек може да е в няколко)"),
+    "outcome": _l("Резултати от решените случаи"),
+    "referral": _l("Насочвания по институции"),
+    "deadline": _l("Решени в срок"),
+    "open": _l("Отворени случаи днес (от получените през периода)"),
+    "satisfaction": _l("Удовлетвореност (1–5)"),
+    "solved": _l("Решен ли е проблемът"),
+    "recommend": _l("Биха ли препоръчали бюрото"),
+    "office_category": _l("Бюра по категории"),
+    "office_channel": _l("Бюра по канал"),
+    "funder_sex": _l("Участия по пол"),
+    "funder_age": _l("Участия по възраст"),
+    "funder_disadvantaged": _l("Участия на лица в неравностойно положение"),
+}
+FIXED = {
+    "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
+    "open": {"on_track": _l("в срок"), "overdue": _l("просрочени")},
+    "solved": {"yes": _l("да"), "partly": _l("отчасти"), "no": _l("не")},
+    "recommend": {"yes": _l("да"), "no": _l("не")},
+    "funder_sex": {"female": _l("жени"), "male": _l("мъже"), "other": _l("друг или непосочен")},
+    "funder_age": {
+        "under_25": _l("под 25 г."),
+        "25_54": _l("25–54 г."),
+        "55_plus": _l("55 и повече г."),
+        "unknown": _l("неизвестна"),
+    },
+    "funder_disadvantaged": {
+        "disadvantaged": _l("в неравностойно положение (поне един признак)"),
+        "none": _l("без признак"),
+    },
+}
+RECOMMENDATION_STATUS = {
+    "draft": _l("чернова"),
+    "submitted": _l("внесена"),
+    "accepted": _l("приета"),
+    "partially_accepted": _l("приета частично"),
+    "rejected": _l("отхвърлена"),
+    "implemented": _l("изпълнена"),
+}
+COUNT = _l("Брой")
+TOTAL = _l("Общо")
+UNKNOWN = _l("не е посочено")
+SECONDARY_MARK = "×"
+
+
+class Labels:
+    """Labels of the codes in the tables, read once per request for the offices shown."""
+
+    def __init__(self, office_ids: list[int]):
+        locale = str(get_locale() or "bg")
+        self.categories = {c.code: c.label(locale) for c in db.session.scalars(select(Category))}
+        where = Settlement.office_id.in_(office_ids)
+        self.settlements = dict(
+            db.session.execute(select(Settlement.ekatte, Settlement.name).where(where)).all()
+        )
+        where = Institution.office_id.in_(office_ids)
+        self.institutions = dict(
+            db.session.execute(select(Institution.code, Institution.name).where(where)).all()
+        )
+        self.offices = {str(o.id): o.code for o in db.session.scalars(select(Office))}
+
+    def row(self, key: str, code: str) -> str:
+        if key in ("office_category", "office_channel"):
+            return self.offices.get(code, code)
+        if key in ("category_month", "category"):
+            return self.categories.get(code, code)
+        if key == "month":
+            return month_label(code)
+        if code == "":
+            return str(UNKNOWN)
+        mapping = {
+            "settlement": self.settlements,
+            "channel": CHANNEL_LABELS,
+            "gender": GENDER_LABELS,
+            "age_band": AGE_BAND_LABELS,
+            "flags": FLAG_LABELS,
+            "outcome": OUTCOME_LABELS,
+            "referral": self.institutions,
+            "affiliation": AFFILIATION_LABELS,
+            **FIXED,
+        }.get(key, {})
+        return label(mapping, code) or code
+
+    def column(self, key: str, code: str) -> str:
+        if key == "category_month":
+            return month_label(code)
+        if key == "office_category":
+            return self.categories.get(code, code)
+        if key == "office_channel":
+            return label(CHANNEL_LABELS, code)
+        return str(COUNT)
+
+
+def month_label(code: str) -> str:
+    """A month code as people write it: 2026-03 is 03.2026."""
+    year, _sep, month = code.partition("-")
+    return f"{month}.{year}" if month else code
+
+
+def cell_text(cell: Cell | None, threshold: int) -> str:
+    """The count as shown: 1 234, "<5" for a small count, × for one hidden beside it."""
+    if cell is None:
+        return ""
+    if not cell.suppressed:
+        return number(cell.count)
+    return f"<{threshold}" if cell.primary else SECONDARY_MARK
+
+
+def number(value, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" if not digits else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def period_label(start: date, end: date) -> str:
+    last = date.fromordinal(end.toordinal() - 1)
+    return f"{start.strftime('%d.%m.%Y')} – {last.strftime('%d.%m.%Y')}"

@@ -1,0 +1,129 @@
+"""The statistics' query string: office, period and filters, shared by every statistics view.
+
+Parameters: `office` (code; the administrator's choice, everyone else sees their own),
+`period` (month | quarter | year | custom), `year`, `month`, `quarter`, `from` and `to`
+(YYYY-MM, for custom), and the filters `settlement` (EKATTE), `category`, `channel`,
+`affiliation`. What does not parse is ignored and the default used, with a message.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from bureau.domain import DomainError
+from bureau.domain.statistics import Filters, Period
+from bureau.extensions import db
+from bureau.models import Affiliation, Category, Channel, Office, Role
+
+PERIOD_KINDS = {
+    "month": _l("месец"),
+    "quarter": _l("тримесечие"),
+    "year": _l("година"),
+    "custom": _l("от месец до месец"),
+}
+
+
+@dataclass
+class StatsQuery:
+    office: Office
+    period: Period
+    filters: Filters
+    args: dict
+    error: str | None = None
+
+    def url_args(self, **overrides) -> dict:
+        """The query as URL parameters, e.g. for the export links."""
+        args = {key: value for key, value in self.args.items() if value not in (None, "")}
+        return {**args, **overrides}
+
+
+def parse(args, user, today: date, *, office_required: bool = True) -> StatsQuery:
+    """The office the user may see, the period and the filters from the query string."""
+    office = _office(args.get("office", ""), user)
+    if office is None and office_required:
+        abort(404)
+    values = {key: (args.get(key) or "").strip()[:20] for key in (
+        "period", "year", "month", "quarter", "from", "to",
+        "settlement", "category", "channel", "affiliation",
+    )}  # fmt: skip
+    values["office"] = office.code if office else ""
+    error = None
+    try:
+        period = period_from(values, today)
+    except DomainError as problem:
+        error = str(problem.message)
+        values.update(period="year", year=str(today.year))
+        period = Period.year(today.year)
+    return StatsQuery(office, period, _filters(values, office), values, error)
+
+
+def period_from(values: dict, today: date) -> Period:
+    kind = values.get("period") or "year"
+    if kind not in PERIOD_KINDS:
+        raise DomainError(_l("Невалиден период."), "period")
+    values["period"] = kind
+    year = _integer(values.get("year"), today.year)
+    values["year"] = str(year)
+    if kind == "month":
+        values["month"] = str(_integer(values.get("month"), today.month))
+        return Period.month(year, int(values["month"]))
+    if kind == "quarter":
+        values["quarter"] = str(_integer(values.get("quarter"), (today.month - 1) // 3 + 1))
+        return Period.quarter(year, int(values["quarter"]))
+    if kind == "custom":
+        first, last = _month(values.get("from")), _month(values.get("to"))
+        if first is None or last is None:
+            raise DomainError(_l("Изберете начален и краен месец (ГГГГ-ММ)."), "from")
+        return Period.between(first, last)
+    return Period.year(year)
+
+
+def _integer(value: str | None, default: int) -> int:
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise DomainError(_l("Невалиден период."), "period") from None
+
+
+def _month(value: str | None) -> date | None:
+    """YYYY-MM (a whole date YYYY-MM-DD means its month: periods are whole months)."""
+    parts = (value or "").split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]), 1) if len(parts) in (2, 3) else None
+    except ValueError:
+        return None
+
+
+def _office(code: str, user) -> Office | None:
+    """Everyone sees their own office; the administrator chooses (default: the first)."""
+    if getattr(user, "role", None) != Role.ADMIN and getattr(user, "is_authenticated", False):
+        return user.office
+    query = select(Office).order_by(Office.name)
+    if code:
+        query = query.where(Office.code == code.strip().upper())
+    return db.session.scalars(query).first()
+
+
+def _filters(values: dict, office: Office | None) -> Filters:
+    ekattes = {s.ekatte for s in office.settlements} if office else set()
+    categories = set(db.session.scalars(select(Category.code)))
+    allowed = {
+        "settlement": ekattes,
+        "category": categories,
+        "channel": {c.value for c in Channel},
+        "affiliation": {a.value for a in Affiliation},
+    }
+    for key, codes in allowed.items():
+        if values.get(key) not in codes:
+            values[key] = ""
+    return Filters(
+        ekatte=values["settlement"] or None,
+        category=values["category"] or None,
+        channel=values["channel"] or None,
+        affiliation=values["affiliation"] or None,
+    )

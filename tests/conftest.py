@@ -1,0 +1,162 @@
+"""Fixtures: a migrated database per test session, emptied after every test.
+
+SQLite by default; PostgreSQL when BUREAU_TEST_DATABASE_URL is set (CI does both).
+"""
+
+import os
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, make_url, text
+
+from bureau import create_app
+from bureau.config import database_url
+from bureau.domain.taxonomy import seed_default_taxonomy
+from bureau.extensions import db
+from tests.factories import PASSWORD, make_user
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SERVER_NAME": "localhost",
+    # The login fixture logs every role in with a password alone; tests/web/test_mfa.py
+    # sets the default back ({"admin", "coordinator"}).
+    "MFA_REQUIRED_ROLES": frozenset(),
+}
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """pytest-xdist's worker name ("gw0", …), or "master" without xdist."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory, worker_id) -> str:
+    """The test database; with pytest-xdist each worker gets its own (…_gw0, …_gw1)."""
+    url = os.environ.get("BUREAU_TEST_DATABASE_URL")
+    if url:
+        os.environ["BUREAU_DATABASE_URL"] = url
+        uri = database_url("")
+        return uri if worker_id == "master" else _worker_database(uri, worker_id)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _worker_database(uri: str, worker_id: str) -> str:
+    """Create (once) a PostgreSQL database for this xdist worker, beside the given one."""
+    url = make_url(uri)
+    name = f"{url.database}_{worker_id}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_everything(uri: str) -> None:
+    engine = create_engine(uri)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            for table in inspect(connection).get_table_names():
+                connection.execute(text(f'DROP TABLE "{table}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_uri) -> str:
+    """An empty database brought to the newest migration, once per test session."""
+    drop_everything(database_uri)
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_uri
+
+
+def empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f'DELETE FROM "{table}"'))
+    db.session.commit()
+
+
+class Client(FlaskClient):
+    """A test client whose requests start with an empty `g`, as they do in production.
+
+    Tests hold an app context open and Flask reuses it for requests, so `g` (where
+    Flask-Login caches the user and Flask-Babel the locale) would outlive a request.
+    """
+
+    def open(self, *args, **kwargs):
+        _clear_g()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _clear_g()
+
+
+def _clear_g() -> None:
+    if has_app_context():
+        g.__dict__.clear()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change the configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database, app_config):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": migrated_database, **app_config})
+    app.test_client_class = Client
+    with app.app_context():
+        seed_default_taxonomy()
+        db.session.commit()
+        yield app
+        db.session.rollback()
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form."""
+
+    def _login(user, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 303, response.text
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def login_as(login):
+    """Create a user of the role (in office KRS unless told) and log them in."""
+
+    def _login_as(role, **kwargs):
+        return login(make_user(role, **kwargs))
+
+    return _login_as

@@ -1,0 +1,252 @@
+"""The case list /cases: the filters of DESIGN.md, sorting, pagination, an expert's own
+cases by default, and a page that costs the same number of queries for 5 rows or 50."""
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from bureau.domain import assignment, deadlines, lifecycle, taxonomy
+from bureau.extensions import db
+from bureau.models import Role, Status
+from tests.casework import count_statements, make_coordinator, make_expert, move_to, signed_in
+from tests.factories import make_inquiry, make_office, make_user
+
+REFERENCE = re.compile(r">([A-Z]{2,8}-\d{4}-\d{5})</a>")
+
+
+@pytest.fixture
+def office(app):
+    return make_office()
+
+
+@pytest.fixture
+def coordinator(office):
+    return make_coordinator(office)
+
+
+def listed(browser, query: str = "") -> list[str]:
+    response = browser.get(f"/cases/{query}")
+    assert response.status_code == 200, response.text
+    return REFERENCE.findall(response.text)
+
+
+def refs(*cases) -> set[str]:
+    return {c.reference for c in cases}
+
+
+def test_coordinator_sees_the_offices_cases_newest_first(app, coordinator):
+    cases = [make_inquiry() for _ in range(3)]
+    make_inquiry(make_office("STR"))
+    for hours, case in enumerate(cases):
+        case.received_at = datetime(2026, 6, 1, 8) + timedelta(hours=hours)
+    db.session.commit()
+    assert listed(signed_in(app, coordinator)) == [c.reference for c in reversed(cases)]
+
+
+def test_status_filter(app, coordinator):
+    expert = make_expert()
+    new = make_inquiry()
+    in_progress = move_to(make_inquiry(), Status.IN_PROGRESS, coordinator=coordinator,
+                          expert=expert)  # fmt: skip
+    browser = signed_in(app, coordinator)
+    assert listed(browser, "?status=new") == [new.reference]
+    assert listed(browser, "?status=in_progress") == [in_progress.reference]
+    assert listed(browser, "?status=closed") == []
+    assert set(listed(browser, "?status=bogus")) == refs(new, in_progress)  # ignored
+
+
+def test_category_filter_by_code(app, coordinator):
+    taxes = make_inquiry(category="local_taxes")
+    health = make_inquiry(category="health")
+    browser = signed_in(app, coordinator)
+    assert listed(browser, "?category=health") == [health.reference]
+    assert listed(browser, "?category=local_taxes") == [taxes.reference]
+
+
+def test_expert_filter_by_id_and_unassigned(app, coordinator):
+    first, second = make_expert(), make_expert()
+    mine = move_to(make_inquiry(), Status.ASSIGNED, coordinator=coordinator, expert=first)
+    theirs = move_to(make_inquiry(), Status.ASSIGNED, coordinator=coordinator, expert=second)
+    unassigned = make_inquiry()
+    browser = signed_in(app, coordinator)
+    assert listed(browser, f"?expert={first.id}") == [mine.reference]
+    assert listed(browser, f"?expert={second.id}") == [theirs.reference]
+    assert listed(browser, "?expert=none") == [unassigned.reference]
+    assert set(listed(browser, "?expert=")) == refs(mine, theirs, unassigned)
+
+
+def test_expert_sees_my_cases_by_default(app, coordinator):
+    expert, colleague = make_expert(), make_expert()
+    mine = move_to(make_inquiry(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)
+    move_to(make_inquiry(), Status.IN_PROGRESS, coordinator=coordinator, expert=colleague)
+    make_inquiry()
+    browser = signed_in(app, expert)
+    response = browser.get("/cases/")
+    assert "Моите случаи" in response.text
+    assert REFERENCE.findall(response.text) == [mine.reference]
+    # Asking for everyone, or for the unassigned, still shows only the expert's own cases.
+    assert listed(browser, "?expert=") == [mine.reference]
+    assert listed(browser, "?expert=none") == []
+    assert listed(browser, f"?expert={colleague.id}") == []
+
+
+def test_expert_me_filter_for_the_coordinator_is_their_own_empty_list(app, coordinator):
+    make_inquiry()
+    assert listed(signed_in(app, coordinator), "?expert=me") == []
+
+
+def test_settlement_filter(app, office, coordinator):
+    vlahi, oshtava = office.settlements[0], office.settlements[1]
+    here = make_inquiry(settlement_id=vlahi.id)
+    there = make_inquiry(settlement_id=oshtava.id)
+    make_inquiry()
+    browser = signed_in(app, coordinator)
+    assert listed(browser, f"?settlement={vlahi.id}") == [here.reference]
+    assert listed(browser, f"?settlement={oshtava.id}") == [there.reference]
+    assert len(listed(browser, "?settlement=abc")) == 3  # ignored
+
+
+def test_search_finds_a_cyrillic_name_typed_in_latin(app, coordinator):
+    ivanov = make_inquiry(citizen={"name": "Георги Иванов", "phone": "0888123456"})
+    make_inquiry(citizen={"name": "Мария Петрова", "phone": "0899000111"})
+    browser = signed_in(app, coordinator)
+    assert listed(browser, "?q=Ivanov") == [ivanov.reference]
+    assert listed(browser, "?q=иванов") == [ivanov.reference]
+    assert listed(browser, "?q=0888123456") == [ivanov.reference]
+    assert listed(browser, f"?q={ivanov.reference.lower()}") == [ivanov.reference]
+    assert listed(browser, "?q=Nobody") == []
+
+
+def test_overdue_filter(app, coordinator):
+    today = deadlines.sofia_today()
+    expert = make_expert()
+    late = make_inquiry()
+    late.due_date = today - timedelta(days=10)
+    on_time = make_inquiry()
+    done_late = move_to(make_inquiry(), Status.RESOLVED, coordinator=coordinator, expert=expert)
+    done_late.due_date = today - timedelta(days=10)
+    db.session.commit()
+    browser = signed_in(app, coordinator)
+    assert listed(browser, "?overdue=1") == [late.reference]
+    assert set(listed(browser, "")) == refs(late, on_time, done_late)
+
+
+def test_overdue_filter_leaves_out_a_paused_case(app, coordinator):
+    taxonomy.get_category("local_taxes").pause_when_waiting = True
+    expert = make_expert()
+    case = move_to(make_inquiry(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)
+    lifecycle.transition(case, Status.WAITING, actor=expert)
+    case.due_date = deadlines.sofia_today() - timedelta(days=10)
+    db.session.commit()
+    assert listed(signed_in(app, coordinator), "?overdue=1") == []
+
+
+def test_filters_combine(app, coordinator):
+    expert = make_expert(categories=["health"])
+    target = move_to(make_inquiry(category="health"), Status.ASSIGNED,
+                     coordinator=coordinator, expert=expert)  # fmt: skip
+    move_to(make_inquiry(category="local_taxes"), Status.ASSIGNED, coordinator=coordinator,
+            expert=expert)  # fmt: skip
+    make_inquiry(category="health")
+    query = f"?status=assigned&category=health&expert={expert.id}"
+    assert listed(signed_in(app, coordinator), query) == [target.reference]
+
+
+def test_sorting_by_due_date_received_and_reference(app, coordinator):
+    a, b, c = make_inquiry(), make_inquiry(), make_inquiry()
+    a.due_date, b.due_date, c.due_date = date(2026, 7, 3), date(2026, 7, 1), date(2026, 7, 2)
+    a.received_at = datetime(2026, 6, 1, 9)
+    b.received_at = datetime(2026, 6, 3, 9)
+    c.received_at = datetime(2026, 6, 2, 9)
+    db.session.commit()
+    browser = signed_in(app, coordinator)
+    assert listed(browser, "?sort=due") == [b.reference, c.reference, a.reference]
+    assert listed(browser, "?sort=-due") == [a.reference, c.reference, b.reference]
+    assert listed(browser, "?sort=-received") == [b.reference, c.reference, a.reference]
+    assert listed(browser, "?sort=received") == [a.reference, c.reference, b.reference]
+    assert listed(browser, "?sort=reference") == [a.reference, b.reference, c.reference]
+    assert listed(browser, "?sort=-reference") == [c.reference, b.reference, a.reference]
+    assert listed(browser, "?sort=nonsense") == [b.reference, c.reference, a.reference]
+
+
+def test_sort_links_keep_the_filters(app, coordinator):
+    make_inquiry(category="health")
+    page = signed_in(app, coordinator).get("/cases/?category=health&sort=due").text
+    links = re.findall(r'href="(/cases/\?[^"]*sort=[^"]*)"', page)
+    assert links
+    assert all("category=health" in link for link in links)
+
+
+def many_cases(office, coordinator, count: int) -> list:
+    """Cases with everything a row shows: a citizen, a settlement, an expert."""
+    experts = [make_expert(office, name=f"Експерт {n}") for n in range(5)]
+    cases = []
+    for n in range(count):
+        case = make_inquiry(
+            office,
+            citizen={"name": f"Гражданин Номер{n}", "phone": f"0888{n:06d}"},
+            settlement_id=office.settlements[n % len(office.settlements)].id,
+            category=["local_taxes", "health", "employment"][n % 3],
+        )
+        assignment.assign(case, expert_id=experts[n % 5].id, actor=coordinator)
+        cases.append(case)
+    db.session.commit()
+    return cases
+
+
+def test_pagination(app, office, coordinator):
+    cases = many_cases(office, coordinator, 53)
+    browser = signed_in(app, coordinator)
+    first = listed(browser, "?sort=reference")
+    second = listed(browser, "?sort=reference&page=2")
+    assert len(first) == app.config["PAGE_SIZE"] == 50
+    assert first + second == sorted(c.reference for c in cases)
+    assert listed(browser, "?sort=reference&page=3") == []
+    assert listed(browser, "?sort=reference&page=abc") == first
+    assert "53" in browser.get("/cases/").text
+    page_two = browser.get("/cases/?sort=reference&page=2&status=assigned").text
+    assert "page=1" in page_two and "status=assigned" in page_two
+
+
+def page_statements(browser, query: str = "?sort=reference") -> list[str]:
+    with count_statements() as statements:
+        response = browser.get(f"/cases/{query}")
+    assert response.status_code == 200
+    return statements
+
+
+def test_no_n_plus_one_the_page_costs_the_same_for_5_rows_and_50(app, office, coordinator):
+    many_cases(office, coordinator, 5)
+    browser = signed_in(app, coordinator)
+    browser.get("/cases/")  # warm up what is loaded once per process
+    few = page_statements(browser)
+    assert len(REFERENCE.findall(browser.get("/cases/?sort=reference").text)) == 5
+    many_cases(office, coordinator, 45)
+    many = page_statements(browser)
+    assert len(REFERENCE.findall(browser.get("/cases/?sort=reference").text)) == 50
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= 12, "\n".join(many)
+
+
+def test_no_n_plus_one_for_an_expert_either(app, office, coordinator):
+    expert = make_expert(office)
+    for _ in range(3):
+        move_to(make_inquiry(citizen={"name": "Иван", "phone": "0888"}), Status.ASSIGNED,
+                coordinator=coordinator, expert=expert)  # fmt: skip
+    browser = signed_in(app, expert)
+    browser.get("/cases/")
+    few = page_statements(browser, "")
+    for _ in range(12):
+        move_to(make_inquiry(citizen={"name": "Петър", "phone": "0899"}), Status.ASSIGNED,
+                coordinator=coordinator, expert=expert)  # fmt: skip
+    assert len(page_statements(browser, "")) == len(few)
+
+
+def test_desk_sees_the_list_of_the_office(app, coordinator):
+    case = make_inquiry()
+    assert listed(signed_in(app, make_user(Role.DESK)), "") == [case.reference]
+
+
+def test_commission_cannot_see_the_list(app):
+    assert signed_in(app, make_user(Role.COMMISSION)).get("/cases/").status_code == 403

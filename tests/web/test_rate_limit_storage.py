@@ -1,0 +1,101 @@
+"""Rate limits in Redis fail closed: with Redis down, login (and the other limited
+posts) answer 503 in Bulgarian instead of letting unlimited guesses through."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from bureau import create_app
+from tests.conftest import TEST_CONFIG
+from tests.factories import PASSWORD, make_user
+
+REFUSED = "Временно не можем да ограничим опитите"
+
+
+def free_port() -> int:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+def app_with_redis(database_uri: str, port: int, **config):
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri,
+                       "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port}/0",
+                       "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1,
+                                                     "socket_timeout": 1}, **config})  # fmt: skip
+
+
+def log_in(client, user, password=PASSWORD):
+    return client.post("/login", data={"email": user.email, "password": password})
+
+
+@pytest.fixture
+def redis_down_app(app, migrated_database):
+    return app_with_redis(migrated_database, free_port())
+
+
+def test_login_is_refused_while_the_limit_store_is_unreachable(redis_down_app):
+    user = make_user()
+    client = redis_down_app.test_client()
+    assert client.get("/login").status_code == 200  # the page itself needs no counter
+    response = log_in(client, user)
+    assert response.status_code == 503
+    assert REFUSED in response.text
+    assert "Traceback" not in response.text and "redis" not in response.text.lower()
+    assert "Добре дошли" not in client.get("/").text  # not logged in, even with the password
+
+
+def test_the_status_lookup_also_fails_closed(redis_down_app):
+    client = redis_down_app.test_client()
+    response = client.post("/status", data={"reference": "KRS-2026-00001", "pin": "123456"})
+    assert response.status_code == 503
+
+
+@pytest.fixture
+def redis_server():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not installed")
+    port = free_port()
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no"]  # fmt: skip
+
+    def start():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                return process
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    server = {"process": start(), "port": port}
+    server["restart"] = lambda: server.update(process=start())
+    yield server
+    server["process"].terminate()
+    server["process"].wait(5)
+
+
+def test_limits_are_shared_through_redis_and_close_when_it_stops(
+    app, migrated_database, redis_server
+):
+    config = {"LOGIN_LIMIT_PER_ACCOUNT": "3 per minute"}
+    one = app_with_redis(migrated_database, redis_server["port"], **config)
+    two = app_with_redis(migrated_database, redis_server["port"], **config)
+    user = make_user()
+    for client in (one.test_client(), two.test_client(), one.test_client()):
+        assert log_in(client, user, "a wrong password").status_code == 200
+    # Three failures over two "servers": the account is throttled on both.
+    assert log_in(two.test_client(), user).status_code == 429
+    redis_server["process"].terminate()
+    redis_server["process"].wait(5)
+    response = log_in(one.test_client(), make_user())
+    assert response.status_code == 503 and REFUSED in response.text
+    redis_server["restart"]()
+    assert log_in(one.test_client(), make_user()).status_code == 303
