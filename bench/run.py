@@ -35,19 +35,29 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400, help="per measured endpoint")
+    parser.add_argument("--only", default="", help="measure only labels matching this regex")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--keep", action="store_true",
+        help="reuse an SQLite database of that size from an earlier run (no load figure)",
+    )  # fmt: skip
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     targets = [("SQLite", lambda size: f"sqlite:///{ROOT / 'bench' / f'bench-{size}.db'}")]
-    if pg := os.environ.get("BUREAU_BENCH_POSTGRES_URL"):
+    pg = os.environ.get("BUREAU_BENCH_POSTGRES_URL") or os.environ.get("BUREAU_TEST_DATABASE_URL")
+    if pg:
         targets.append(("PostgreSQL", lambda size: pg))
+    targets = [t for t in targets if t[0].lower() in args.databases.split(",")]
     results = []
     for name, url_for_size in targets:
         for size in sizes:
             url = url_for_size(size)
-            load_seconds, sample = build_database(url, size)
+            kept = args.keep and name == "SQLite" and Path(url.removeprefix("sqlite:///")).exists()
+            load_seconds, sample = reuse_database(url) if kept else build_database(url, size)
             with Server(url) as server:
-                figures = measure(server, args.clients, args.requests, sample)
-            figures["demo load (cases/s)"] = (f"{size / load_seconds:,.0f}", "")
+                figures = measure(server, args.clients, args.requests, sample, args.only)
+            if load_seconds:
+                figures["demo load (cases/s)"] = (f"{size / load_seconds:,.0f}", "")
             results.append((name, size, figures))
             print_table(results)
     write_results(results, args)
@@ -73,8 +83,21 @@ def build_database(url: str, size: int) -> float:
     loaded = re.search(r"Loaded .* in ([\d.]+) s.*", output)
     print(loaded.group(0), file=sys.stderr)
     sample = re.search(r"try (\S+) PIN (\d{6})", output).groups()
+    if url.startswith("sqlite:///"):
+        sample_file(url).write_text(" ".join(sample))
     # The loader's own figure, without interpreter start-up.
     return float(loaded.group(1)), sample
+
+
+def reuse_database(url: str) -> tuple[None, tuple[str, str]]:
+    """An SQLite database of an earlier run, with the receipt its loader printed."""
+    flask(url, "db", "upgrade")
+    reference, pin = sample_file(url).read_text().split()
+    return None, (reference, pin)
+
+
+def sample_file(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///") + ".sample")
 
 
 def reset_postgres(url: str) -> None:
@@ -175,7 +198,9 @@ def summary(latencies: list[float]) -> str:
     return f"p50 {statistics.median(ordered):.1f} ms · p95 {p95:.1f} ms"
 
 
-def measure(server: Server, n_clients: int, requests: int, sample: tuple[str, str]) -> dict:
+def measure(
+    server: Server, n_clients: int, requests: int, sample: tuple[str, str], only: str = ""
+) -> dict:
     token = api_token(server.url)
     bearer = {"Authorization": f"Bearer {token}"}
     api = [httpx.Client(base_url=server.base, timeout=60, headers=bearer) for _ in range(n_clients)]
@@ -215,10 +240,14 @@ def measure(server: Server, n_clients: int, requests: int, sample: tuple[str, st
         return call
 
     figures = {}
-    latencies, seconds = timed(api, requests, post_api)
-    figures["intake API (8 clients)"] = (f"{requests / seconds:,.0f}/s", summary(latencies))
-    latencies, seconds = timed(desks, requests // 2, post_form)
-    figures["intake form (GET+POST)"] = (f"{requests / 2 / seconds:,.0f}/s", summary(latencies))
+
+    def run(label: str, clients: list, count: int, call) -> None:
+        if re.search(only, label):
+            latencies, seconds = timed(clients, count, call)
+            figures[label] = (f"{count / seconds:,.0f}/s", summary(latencies))
+
+    run("intake API (8 clients)", api, requests, post_api)
+    run("intake form (GET+POST)", desks, requests // 2, post_form)
     case = api[0].get("/api/v1/inquiries", params={"status": "in_progress", "per_page": 1})
     case_reference = case.json()["items"][0]["reference"]
     for label, path, clients in [
@@ -234,10 +263,8 @@ def measure(server: Server, n_clients: int, requests: int, sample: tuple[str, st
         ("public statistics API", f"/api/v1/public/statistics?office=KRS&year={year - 1}",
          anonymous),
     ]:  # fmt: skip
-        latencies, seconds = timed(clients, requests // 2, get(path))
-        figures[label] = (f"{requests / 2 / seconds:,.0f}/s", summary(latencies))
-    latencies, seconds = timed(anonymous, requests // 4, status_lookup)
-    figures["status lookup (GET+POST)"] = (f"{requests / 4 / seconds:,.0f}/s", summary(latencies))
+        run(label, clients, requests // 2, get(path))
+    run("status lookup (GET+POST)", anonymous, requests // 4, status_lookup)
     figures["worker RSS"] = (f"{server.worker_rss_mb():.0f} MB", "")
     return figures
 
@@ -256,7 +283,10 @@ def render(results) -> str:
 
 def growth(results) -> str:
     """p50 at the largest size over p50 at the smallest, per database and measure."""
-    lines = ["| database | measure | p50 growth (largest / smallest size) |", "|---|---|---:|"]
+    lines = [
+        "| database | measure | p50 growth (largest / smallest size) | target ≤ 1.5 |",
+        "|---|---|---:|---|",
+    ]
     for name in dict.fromkeys(r[0] for r in results):
         runs = sorted((size, figures) for db_name, size, figures in results if db_name == name)
         if len(runs) < 2:
@@ -267,7 +297,50 @@ def growth(results) -> str:
             after = re.search(r"p50 ([\d.]+)", latency)
             if before and after and float(before.group(1)) > 0:
                 ratio = float(after.group(1)) / float(before.group(1))
-                lines.append(f"| {name} | {label} | {ratio:.2f} |")
+                if label.startswith(("case list", "case page")):
+                    verdict = "met" if ratio <= 1.5 else "**missed**"
+                else:
+                    verdict = "—"
+                lines.append(f"| {name} | {label} | {ratio:.2f} | {verdict} |")
+    return "\n".join(lines)
+
+
+# Issue 8's targets at the largest size on SQLite: (measure, "rate" or "p50", bound, at least?).
+TARGETS = [
+    ("demo load (cases/s)", "rate", 20_000, True),
+    ("intake API (8 clients)", "rate", 300, True),
+    ("case list default", "p50", 30, False),
+    ("case page", "p50", 30, False),
+    ("commission dashboard, year", "p50", 200, False),
+    ("public statistics API", "p50", 100, False),
+    ("worker RSS", "rate", 150, False),
+]
+POSTGRES_FACTOR = 1.5
+
+
+def figure(value: tuple[str, str], kind: str) -> float | None:
+    text = value[0] if kind == "rate" else value[1]
+    found = re.search(r"p50 ([\d.]+)" if kind == "p50" else r"([\d,.]+)", text)
+    return float(found.group(1).replace(",", "")) if found else None
+
+
+def verdicts(results) -> str:
+    """Each target against the largest size of each database: met, or missed by how much."""
+    lines = ["| database | measure | target | measured | verdict |", "|---|---|---:|---:|---|"]
+    for name in dict.fromkeys(r[0] for r in results):
+        size, figures = max((size, f) for db_name, size, f in results if db_name == name)
+        factor = 1 if name == "SQLite" else POSTGRES_FACTOR
+        for label, kind, bound, at_least in TARGETS:
+            value = figure(figures[label], kind) if label in figures else None
+            if value is None:
+                continue
+            bound = bound / factor if at_least else bound * factor
+            met = value >= bound if at_least else value <= bound
+            off = abs(value - bound) / bound * 100
+            target = f"{'≥' if at_least else '≤'} {bound:,.0f}"
+            verdict = "met" if met else f"**missed by {off:.0f} %**"
+            measure = f"{label} ({kind})"
+            lines.append(f"| {name} {size:,} | {measure} | {target} | {value:,.1f} | {verdict} |")
     return "\n".join(lines)
 
 
@@ -280,7 +353,12 @@ def write_results(results, args) -> None:
         f"{args.clients} concurrent clients, {args.requests} requests per measure.\n\n"
     )
     path = ROOT / "bench" / "results.md"
-    path.write_text(header + render(results) + "\n\n" + growth(results) + "\n")
+    notes = ROOT / "bench" / "notes.md"
+    path.write_text(
+        header + render(results) + "\n\n" + growth(results) + "\n\n## Targets\n\n"
+        + verdicts(results) + "\n"
+        + (f"\n{notes.read_text()}" if notes.exists() else "")
+    )  # fmt: skip
     print(f"written to {path}", file=sys.stderr)
 
 
