@@ -57,7 +57,7 @@ def main() -> None:
             with Server(url) as server:
                 figures = measure(server, args.clients, args.requests, sample, args.only)
             if load_seconds:
-                figures["demo load (cases/s)"] = (f"{size / load_seconds:,.0f}", "")
+                figures["demo load (cases/s)"] = (f"{size / load_seconds:,.0f}", "", "")
             results.append((name, size, figures))
             print_table(results)
     write_results(results, args)
@@ -242,9 +242,11 @@ def measure(
     figures = {}
 
     def run(label: str, clients: list, count: int, call) -> None:
+        """Throughput and latency with all clients at once, then latency one at a time."""
         if re.search(only, label):
             latencies, seconds = timed(clients, count, call)
-            figures[label] = (f"{count / seconds:,.0f}/s", summary(latencies))
+            alone, _seconds = timed(clients[:1], max(count // 4, 20), call)
+            figures[label] = (f"{count / seconds:,.0f}/s", summary(latencies), summary(alone))
 
     run("intake API (8 clients)", api, requests, post_api)
     run("intake form (GET+POST)", desks, requests // 2, post_form)
@@ -265,7 +267,7 @@ def measure(
     ]:  # fmt: skip
         run(label, clients, requests // 2, get(path))
     run("status lookup (GET+POST)", anonymous, requests // 4, status_lookup)
-    figures["worker RSS"] = (f"{server.worker_rss_mb():.0f} MB", "")
+    figures["worker RSS"] = (f"{server.worker_rss_mb():.0f} MB", "", "")
     return figures
 
 
@@ -274,17 +276,21 @@ def print_table(results) -> None:
 
 
 def render(results) -> str:
-    lines = ["| database | cases | measure | throughput | latency |", "|---|---:|---|---:|---|"]
+    lines = [
+        "| database | cases | measure | throughput (8 clients) | latency, 8 clients "
+        "| latency, one client |",
+        "|---|---:|---|---:|---|---|",
+    ]
     for name, size, figures in results:
-        for label, (rate, latency) in figures.items():
-            lines.append(f"| {name} | {size:,} | {label} | {rate} | {latency} |")
+        for label, (rate, latency, alone) in figures.items():
+            lines.append(f"| {name} | {size:,} | {label} | {rate} | {latency} | {alone} |")
     return "\n".join(lines)
 
 
 def growth(results) -> str:
     """p50 at the largest size over p50 at the smallest, per database and measure."""
     lines = [
-        "| database | measure | p50 growth (largest / smallest size) | target ≤ 1.5 |",
+        "| database | measure | p50 growth, one client (largest / smallest size) | target ≤ 1.5 |",
         "|---|---|---:|---|",
     ]
     for name in dict.fromkeys(r[0] for r in results):
@@ -292,9 +298,9 @@ def growth(results) -> str:
         if len(runs) < 2:
             continue
         (_small, first), (_large, last) = runs[0], runs[-1]
-        for label, (_rate, latency) in last.items():
-            before = re.search(r"p50 ([\d.]+)", first.get(label, ("", ""))[1])
-            after = re.search(r"p50 ([\d.]+)", latency)
+        for label, (_rate, _latency, alone) in last.items():
+            before = re.search(r"p50 ([\d.]+)", first.get(label, ("", "", ""))[2])
+            after = re.search(r"p50 ([\d.]+)", alone)
             if before and after and float(before.group(1)) > 0:
                 ratio = float(after.group(1)) / float(before.group(1))
                 if label.startswith(("case list", "case page")):
@@ -318,8 +324,9 @@ TARGETS = [
 POSTGRES_FACTOR = 1.5
 
 
-def figure(value: tuple[str, str], kind: str) -> float | None:
-    text = value[0] if kind == "rate" else value[1]
+def figure(value: tuple[str, str, str], kind: str) -> float | None:
+    """The throughput, or the median latency of one client at a time."""
+    text = value[0] if kind == "rate" else value[2]
     found = re.search(r"p50 ([\d.]+)" if kind == "p50" else r"([\d,.]+)", text)
     return float(found.group(1).replace(",", "")) if found else None
 
@@ -344,13 +351,26 @@ def verdicts(results) -> str:
     return "\n".join(lines)
 
 
+def loop_seconds() -> float:
+    started = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.perf_counter() - started
+
+
 def write_results(results, args) -> None:
     lines = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in lines if "model name" in line), "?")
     header = (
         f"# Bureau benchmark\n\n{datetime.now():%d.%m.%Y %H:%M}, {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}, gunicorn 2 workers × 4 threads, "
-        f"{args.clients} concurrent clients, {args.requests} requests per measure.\n\n"
+        f"{args.clients} concurrent clients, {args.requests} requests per measure. "
+        f"CPU speed: a 10-million-step Python loop took {loop_seconds():.2f} s (the machine's "
+        "speed varies from day to day; compare runs by this figure).\n\n"
+        "Throughput and the first latency: all clients at once, on the same two cores as "
+        "the server. The second latency: one client, one request at a time — what one "
+        "volunteer waits; the latency targets and growth ratios are read from it.\n\n"
     )
     path = ROOT / "bench" / "results.md"
     notes = ROOT / "bench" / "notes.md"

@@ -1,10 +1,13 @@
 """Language choice and the date formats of the bureau (21.11.2026, 24-hour clock)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
+
+SOFIA = ZoneInfo("Europe/Sofia")
 
 
 def select_locale() -> str:
@@ -22,19 +25,27 @@ def select_locale() -> str:
 
 
 def format_day(value: date | datetime | None) -> str:
-    """A date as the bureau writes it: 21.11.2026 (shown in Sofia time if a datetime)."""
+    """A date as the bureau writes it: 21.11.2026 (in Sofia time if a datetime).
+
+    The same in both languages, so plain strftime: Babel's formatter, called for
+    every row of every list, cost a fifth of a case list's time."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "dd.MM.yyyy")
-    return format_date(value, "dd.MM.yyyy")
+        value = _in_sofia(value)
+    return value.strftime("%d.%m.%Y")
 
 
 def format_moment(value: datetime | None) -> str:
-    """A UTC datetime in Sofia time: 21.11.2026 14:05."""
+    """A UTC datetime (naive or aware) in Sofia time: 21.11.2026 14:05."""
     if value is None:
         return ""
-    return format_datetime(value, "dd.MM.yyyy HH:mm")
+    return _in_sofia(value).strftime("%d.%m.%Y %H:%M")
+
+
+def _in_sofia(value: datetime) -> datetime:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(SOFIA)
 
 
 def init_app(app) -> None:

@@ -26,6 +26,10 @@ class Inquiry(db.Model):
         Index("ix_inquiry_office_received", "office_id", "received_at"),
         Index("ix_inquiry_office_status_due", "office_id", "status", "due_date"),
         Index("ix_inquiry_office_category", "office_id", "category_id", "received_at"),
+        # The coordinator's usual filter, "in progress in social assistance": page and count.
+        Index(
+            "ix_inquiry_office_status_category", "office_id", "status", "category_id", "received_at"
+        ),
         Index("ix_inquiry_office_settlement", "office_id", "settlement_id", "received_at"),
         Index("ix_inquiry_office_due", "office_id", "due_date"),
         # An expert's own list, newest first; and open cases per expert (loads, dashboard).
