@@ -12,7 +12,7 @@ from bureau.extensions import db
 from bureau.models import OPEN_STATUSES, Inquiry, Role, User
 from bureau.permissions import can
 
-REFERENCE = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{1,5}$")
+REFERENCE = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{1,7}$")  # 5 digits, more past 99,999 a year
 
 
 SORTS = {

@@ -22,7 +22,7 @@ MAX_FAILURES = 5  # wrong PINs for one reference before its look-up is locked
 LOCK_MINUTES = 15
 # Failures older than this are forgotten (and their rows purged).
 FAILURE_WINDOW = timedelta(hours=1)
-REFERENCE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,5})$")
+REFERENCE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,7})$")  # 5 digits, more past 99,999 a year
 FEEDBACK_STATUSES = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
 
 

@@ -5,14 +5,15 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bureau.domain import assignment, deadlines, lifecycle, taxonomy
 from bureau.extensions import db
-from bureau.models import Role, Status
+from bureau.models import ReferenceCounter, Role, Status
 from tests.casework import count_statements, make_coordinator, make_expert, move_to, signed_in
 from tests.factories import make_inquiry, make_office, make_user
 
-REFERENCE = re.compile(r">([A-Z]{2,8}-\d{4}-\d{5})</a>")
+REFERENCE = re.compile(r">([A-Z]{2,8}-\d{4}-\d{5,7})</a>")
 
 
 @pytest.fixture
@@ -250,3 +251,15 @@ def test_desk_sees_the_list_of_the_office(app, coordinator):
 
 def test_commission_cannot_see_the_list(app):
     assert signed_in(app, make_user(Role.COMMISSION)).get("/cases/").status_code == 403
+
+
+def test_a_six_digit_reference_is_found_whole(app, coordinator):
+    first = make_inquiry(coordinator.office)
+    db.session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.office_id == first.office_id)
+        .values(last=123_455)
+    )
+    late = make_inquiry(coordinator.office)
+    assert late.reference.endswith("-123456")
+    assert listed(signed_in(app, coordinator), f"?q={late.reference.lower()}") == [late.reference]

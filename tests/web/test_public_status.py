@@ -4,11 +4,11 @@ import logging
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bureau.domain import status_lookup
 from bureau.extensions import db
-from bureau.models import Event, EventKind, Role, StatusLookupLock
+from bureau.models import Event, EventKind, ReferenceCounter, Role, StatusLookupLock
 from tests.factories import make_inquiry, make_user
 
 REFUSED = "Не намерихме запитване с този номер и ПИН."
@@ -236,3 +236,18 @@ def test_lookup_needs_the_forms_csrf_token(client, app_config):
         "/status", data={"reference": inquiry.reference, "pin": inquiry.pin, "csrf_token": token}
     )
     assert response.status_code == 303
+
+
+def test_an_office_past_99999_inquiries_a_year_gets_six_digit_references_that_are_found(
+    client,
+):
+    first = make_inquiry()
+    code, year, _number = first.reference.split("-")
+    db.session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.office_id == first.office_id)
+        .values(last=99_999)
+    )
+    inquiry = make_inquiry(first.office)
+    assert inquiry.reference == f"{code}-{year}-100000"
+    assert look_up(client, inquiry.reference, inquiry.pin).status_code == 303
