@@ -19,7 +19,7 @@ from bureau.models import Status
 from bureau.permissions import public, requires
 from bureau.web import audit
 from bureau.web.api_schema import inquiry_detail, inquiry_summary, parse_intake
-from bureau.web.helpers import case_or_404, paginate
+from bureau.web.helpers import case_or_404, case_page
 from bureau.web.openapi import SPEC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -92,13 +92,9 @@ def list_inquiries():
     if status and status not in {s.value for s in Status}:
         return json_error(422, "invalid", f"unknown status '{status[:40]}'")
     filters = cases.CaseFilters(q=request.args.get("q", ""), status=status)
-    # The same capped count as the web list: "total" stops at 10,000 (see total_capped).
-    result = paginate(
-        cases.search(current_user, filters),
-        count_query=cases.search(current_user, filters, for_count=True),
-        page=page,
-        per_page=per_page,
-    )
+    # The same capped count as the web list: "total" stops at 10,000, or at 1,000 for a
+    # search (see total_capped).
+    result = case_page(filters, page=page, per_page=per_page)
     audit.log("case.list", results=result.total, page=page, search=bool(filters.q), api=True)
     return jsonify(
         items=[inquiry_summary(i) for i in result.items],

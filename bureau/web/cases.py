@@ -30,7 +30,7 @@ from bureau.models import Category, Inquiry, Institution, Role, Status, User
 from bureau.permissions import can, requires
 from bureau.web import audit
 from bureau.web import case_forms as forms
-from bureau.web.helpers import case_or_404, form_error, paginate
+from bureau.web.helpers import case_or_404, case_page, form_error
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -39,10 +39,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @requires("case.view")
 def index():
     filters, args = _filters()
-    page = paginate(
-        cases.search(current_user, filters),
-        count_query=cases.search(current_user, filters, for_count=True),
-    )
+    page = case_page(filters)
     audit.log("case.list", results=page.total, page=page.page, search=bool(filters.q))
     return render_template("cases/index.html", page=page, args=args, **_filter_choices())
 

@@ -8,8 +8,10 @@ from sqlalchemy import Select, func, inspect, select
 from bureau.domain import DomainError
 from bureau.extensions import db
 
-# Past this many rows a list says "10 000+" instead of counting a million rows exactly.
+# Past this many rows a list says "10 000+" instead of counting a million rows exactly;
+# a search stops sooner: "1 000+" tells the volunteer to type more of the name.
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -39,8 +41,10 @@ def page_number() -> int:
         return 1
 
 
-def paginate(query: Select, *, count_query: Select | None = None, per_page=None, page=None):
-    """A page of the query, with the total counted only up to COUNT_CAP rows.
+def paginate(
+    query: Select, *, count_query: Select | None = None, per_page=None, page=None, cap=COUNT_CAP
+):
+    """A page of the query, with the total counted only up to `cap` rows.
 
     The page itself comes from an index; an exact count(*) would read every matching
     row, which at a million cases costs more than everything else on the page."""
@@ -51,12 +55,26 @@ def paginate(query: Select, *, count_query: Select | None = None, per_page=None,
     count_query = count_query if count_query is not None else query
     entity = count_query.column_descriptions[0]["entity"]
     key = inspect(entity).primary_key[0] if entity is not None else query.selected_columns[0]
-    only_keys = count_query.order_by(None).with_only_columns(key).limit(COUNT_CAP + 1)
+    only_keys = count_query.order_by(None).with_only_columns(key).limit(cap + 1)
     capped = select(func.count()).select_from(only_keys.subquery())
     total = db.session.scalar(capped) or 0
-    result.total = min(total, COUNT_CAP)
-    result.total_capped = total > COUNT_CAP
+    result.total = min(total, cap)
+    result.total_capped = total > cap
     return result
+
+
+def case_page(filters, **options):
+    """A page of the current user's cases matching the filters: web list and API alike."""
+    from flask_login import current_user
+
+    from bureau.domain import cases
+
+    return paginate(
+        cases.search(current_user, filters),
+        count_query=cases.search(current_user, filters, for_count=True),
+        cap=SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP,
+        **options,
+    )
 
 
 def case_or_404(reference: str, permission: str = "case.view"):

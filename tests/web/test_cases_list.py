@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bureau.domain import assignment, deadlines, lifecycle, taxonomy
+from bureau.domain import accounts, assignment, deadlines, lifecycle, taxonomy
 from bureau.extensions import db
 from bureau.models import ReferenceCounter, Role, Status
+from bureau.web import helpers
 from tests.casework import count_statements, make_coordinator, make_expert, move_to, signed_in
 from tests.factories import make_inquiry, make_office, make_user
 
@@ -263,3 +264,24 @@ def test_a_six_digit_reference_is_found_whole(app, coordinator):
     late = make_inquiry(coordinator.office)
     assert late.reference.endswith("-123456")
     assert listed(signed_in(app, coordinator), f"?q={late.reference.lower()}") == [late.reference]
+
+
+def test_totals_stop_at_the_cap_lower_for_a_search_and_say_so(app, coordinator, monkeypatch):
+    monkeypatch.setattr(helpers, "COUNT_CAP", 4)
+    monkeypatch.setattr(helpers, "SEARCH_COUNT_CAP", 2)
+    for _ in range(5):
+        make_inquiry(coordinator.office, citizen={"name": "Мария Петрова"})
+    browser = signed_in(app, coordinator)
+
+    assert "Общо: 4+" in browser.get("/cases/").text
+    assert "Общо: 2+" in browser.get("/cases/?q=petrova").text
+    assert len(listed(browser, "?q=petrova")) == 5  # the page itself is not cut
+
+    token = accounts.issue_api_token(coordinator)
+    db.session.commit()
+    api = (
+        app.test_client()
+        .get("/api/v1/inquiries?q=petrova", headers={"Authorization": f"Bearer {token}"})
+        .json
+    )
+    assert (api["total"], api["total_capped"], len(api["items"])) == (2, True, 5)
