@@ -1,0 +1,128 @@
+"""`flask demo load --cases N`: the bulk loader behind `make run` and `make bench`.
+
+The loader writes rows past the ORM (executemany on SQLite, COPY on PostgreSQL), in a
+forked producer's batches, with the indexes (and PostgreSQL's foreign keys) dropped
+and rebuilt for large loads. These tests shrink the batch and the rebuild threshold so
+that every one of those paths runs on a few hundred cases.
+"""
+
+import re
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from bureau.domain import citizens, demo, intake, summary
+from bureau.domain.transliteration import to_latin
+from bureau.extensions import db
+from bureau.models import Citizen, Inquiry, Office, ReferenceCounter, StatRecord, utcnow
+from tests.factories import make_inquiry
+
+
+@pytest.fixture
+def flask(app):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=list(args))
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Several batches (the forked producer runs) and the index and key rebuild."""
+    monkeypatch.setattr(demo, "CHUNK", 40)
+    monkeypatch.setattr(demo, "REBUILD_INDEXES_AT", 100)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_loaded_cases_are_whole_numbered_without_gaps_and_the_receipt_works(
+    app, flask, small_batches
+):
+    result = flask("demo", "load", "--cases", "150")
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert count(Inquiry) == count(StatRecord) == 150
+    orphans = select(func.count()).select_from(Inquiry).outerjoin(StatRecord)
+    assert db.session.scalar(orphans.where(StatRecord.id.is_(None))) == 0
+    numbers = defaultdict(list)
+    for reference in db.session.scalars(select(Inquiry.reference)):
+        code, year, number = reference.split("-")
+        assert code == "KRS"
+        numbers[int(year)].append(int(number))
+    for year, taken in numbers.items():
+        assert sorted(taken) == list(range(1, len(taken) + 1)), year
+    counters = {c.year: c.last for c in db.session.scalars(select(ReferenceCounter))}
+    assert counters == {year: len(taken) for year, taken in numbers.items()}
+
+    reference, pin = re.search(r"try (\S+) PIN (\d{6})", result.output).groups()
+    inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == reference))
+    assert intake.check_pin(inquiry, pin)
+
+
+def test_intake_after_a_load_continues_the_numbering(app, flask, small_batches):
+    assert flask("demo", "load", "--cases", "120").exit_code == 0
+    office = db.session.scalar(select(Office).where(Office.code == "KRS"))
+    year = intake.local_now(utcnow()).year
+    loaded_this_year = db.session.scalar(
+        select(func.count()).where(Inquiry.reference.like(f"KRS-{year}-%"))
+    )
+    assert loaded_this_year > 0
+
+    inquiry = make_inquiry(office)
+
+    assert inquiry.reference == f"KRS-{year}-{loaded_this_year + 1:05d}"
+
+
+def test_a_large_load_puts_back_every_index_and_foreign_key(app, flask, small_batches):
+    inspector = inspect(db.engine)
+    before = {
+        table: (
+            {i["name"] for i in inspector.get_indexes(table)},
+            len(inspector.get_foreign_keys(table)),
+        )
+        for table in ("citizen", "citizen_token", "inquiry", "event", "stat_record")
+    }
+
+    assert flask("demo", "load", "--cases", "150").exit_code == 0
+
+    inspector = inspect(db.engine)
+    for table, (indexes, foreign_keys) in before.items():
+        assert {i["name"] for i in inspector.get_indexes(table)} == indexes, table
+        assert len(inspector.get_foreign_keys(table)) == foreign_keys, table
+
+
+def test_loaded_citizens_are_found_and_counted_in_the_statistics_summary(app, flask, small_batches):
+    assert flask("demo", "load", "--cases", "150").exit_code == 0
+    db.session.expire_all()
+
+    citizen = db.session.scalar(select(Citizen).where(Citizen.name.is_not(None)).limit(1))
+    for typed in (citizen.name, to_latin(citizen.name).lower()):
+        matching = db.session.scalars(citizens.matching_ids(citizen.office_id, typed)).all()
+        assert citizen.id in matching, typed
+    cube_total = db.session.scalar(
+        select(func.sum(summary.CUBE.c.n)).where(summary.CUBE.c.dimension == "all")
+    )
+    assert cube_total == 150
+
+
+def test_network_load_shares_the_cases_among_five_offices(app, flask):
+    result = flask("demo", "load", "--network", "--cases", "100")
+
+    assert result.exit_code == 0, result.output
+    codes = db.session.scalars(select(Office.code)).all()
+    assert len(codes) == 5
+    per_office = dict(
+        db.session.execute(
+            select(Office.code, func.count(Inquiry.id)).join(Inquiry).group_by(Office.code)
+        ).all()
+    )
+    assert sum(per_office.values()) == 100
+    assert per_office["KRS"] > 0
+    for code in per_office:
+        prefix = f"{code}-"
+        references = db.session.scalars(
+            select(Inquiry.reference).join(Office).where(Office.code == code)
+        )
+        assert all(r.startswith(prefix) for r in references)
