@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per measured endpoint")
     parser.add_argument("--only", default="", help="measure only labels matching this regex")
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     parser.add_argument(
         "--keep", action="store_true",
         help="reuse the databases of the last run where they are still there (no load figure)",
@@ -377,7 +378,7 @@ def write_results(results, args) -> None:
         "the server. The second latency: one client, one request at a time — what one "
         "volunteer waits; the latency targets and growth ratios are read from it.\n\n"
     )
-    path = ROOT / "bench" / "results.md"
+    path = Path(args.output)
     notes = ROOT / "bench" / "notes.md"
     path.write_text(
         header + render(results) + "\n\n" + growth(results) + "\n\n## Targets\n\n"
