@@ -440,6 +440,7 @@ class _Writer:
             if exc_type is None:
                 self._finish()
                 self.connection.commit()
+                self._vacuum()
             else:
                 self.connection.rollback()
                 # SQLite runs DDL outside the transaction: put back what was dropped.
@@ -451,6 +452,16 @@ class _Writer:
                 self.connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             self.connection.close()
         return False
+
+    def _vacuum(self) -> None:
+        """PostgreSQL: mark the new rows all-visible, or every index-only scan (the experts'
+        open loads on the case page) reads the table too until autovacuum comes: 38 ms
+        instead of 10 at a million cases. VACUUM runs outside a transaction."""
+        if self.dialect != "postgresql" or not self.rebuild:
+            return
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for model in self.MODELS:
+                connection.exec_driver_sql(f"VACUUM (ANALYZE) {model.__tablename__}")
 
     def _finish(self) -> None:
         for index in self.indexes:
