@@ -1,19 +1,15 @@
 """Finding cases: office scoping, the expert's own cases, search and filters."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from bureau.domain import NotFound, citizens, deadlines
+from bureau.domain import NotFound, citizens, deadlines, intake
 from bureau.extensions import db
 from bureau.models import OPEN_STATUSES, Inquiry, Role, User
 from bureau.permissions import can
-
-REFERENCE = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{1,7}$")  # 5 digits, more past 99,999 a year
-
 
 SORTS = {
     "received": Inquiry.received_at,
@@ -96,9 +92,8 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
     does not see that, so there the citizen index is kept out of it (`citizen_id + 0`);
     counting still goes through it. PostgreSQL's planner chooses well by itself (at a
     million cases the hint made its phone search 15 times slower)."""
-    upper = q.upper()
-    if REFERENCE.match(upper):
-        return Inquiry.reference == _pad_reference(upper)
+    if reference := intake.normalise_reference(q):
+        return Inquiry.reference == reference
     conditions = []
     compact = citizens.NON_DIGITS_IN_PHONES.sub("", q)
     if compact.isdigit() and len(compact) <= 5:
@@ -109,11 +104,6 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
         column = (Inquiry.citizen_id + 0) if common else Inquiry.citizen_id
         conditions.append(column.in_(ids))
     return or_(*conditions) if conditions else Inquiry.id.is_(None)
-
-
-def _pad_reference(reference: str) -> str:
-    code, year, number = reference.split("-")
-    return f"{code}-{year}-{int(number):05d}"
 
 
 def today_since(now_local: datetime) -> datetime:

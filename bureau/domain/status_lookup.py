@@ -22,7 +22,6 @@ MAX_FAILURES = 5  # wrong PINs for one reference before its look-up is locked
 LOCK_MINUTES = 15
 # Failures older than this are forgotten (and their rows purged).
 FAILURE_WINDOW = timedelta(hours=1)
-REFERENCE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,7})$")  # 5 digits, more past 99,999 a year
 FEEDBACK_STATUSES = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
 
 
@@ -62,12 +61,7 @@ class PublicStatus:
 
 def normalise(reference: str) -> str | None:
     """`krs-2026-42` → `KRS-2026-00042`; None if it cannot be a reference."""
-    compact = re.sub(r"\s+", "", reference or "").upper()
-    match = REFERENCE.match(compact)
-    if match is None:
-        return None
-    code, year, number = match.groups()
-    return f"{code}-{year}-{int(number):05d}"
+    return intake.normalise_reference(re.sub(r"\s+", "", reference or ""))
 
 
 def look_up(reference: str, pin: str, *, client: str = "", now: datetime | None = None) -> Inquiry:
