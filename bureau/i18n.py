@@ -1,13 +1,12 @@
 """Language choice and the date formats of the bureau (21.11.2026, 24-hour clock)."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-SOFIA = ZoneInfo("Europe/Sofia")
+from bureau.domain.deadlines import in_sofia
 
 
 def select_locale() -> str:
@@ -32,7 +31,7 @@ def format_day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = _in_sofia(value)
+        value = in_sofia(value)
     return value.strftime("%d.%m.%Y")
 
 
@@ -40,12 +39,7 @@ def format_moment(value: datetime | None) -> str:
     """A UTC datetime (naive or aware) in Sofia time: 21.11.2026 14:05."""
     if value is None:
         return ""
-    return _in_sofia(value).strftime("%d.%m.%Y %H:%M")
-
-
-def _in_sofia(value: datetime) -> datetime:
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(SOFIA)
+    return in_sofia(value).strftime("%d.%m.%Y %H:%M")
 
 
 def init_app(app) -> None:

@@ -18,12 +18,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import joinedload
 
+from bureau.domain.deadlines import SOFIA
 from bureau.extensions import db
 from bureau.models import AuditEntry, Citizen, Inquiry, User
 from bureau.models.base import utcnow
 
 log = logging.getLogger(__name__)
-SOFIA = ZoneInfo("Europe/Sofia")
 UTC = ZoneInfo("UTC")
 
 ACTIONS = {

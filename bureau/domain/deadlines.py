@@ -1,10 +1,13 @@
 """Due dates in working days: no weekends, no Bulgarian public holidays."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
+
+SOFIA = ZoneInfo("Europe/Sofia")
 
 
 @cache
@@ -49,7 +52,10 @@ def due_date(received_on: date, *, response_days: int, response_months: int | No
 
 def sofia_today() -> date:
     """Today's date in Sofia, where the bureau's days begin and end."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    return datetime.now(SOFIA).date()
 
-    return datetime.now(ZoneInfo("Europe/Sofia")).date()
+
+def in_sofia(moment: datetime) -> datetime:
+    """A UTC moment (naive, as stored, or aware) on Sofia's wall clock."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(SOFIA)

@@ -6,7 +6,6 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -36,7 +35,6 @@ from bureau.models import (
     utcnow,
 )
 
-SOFIA = ZoneInfo("Europe/Sofia")
 # OFFICE-YEAR-NUMBER; the number has five digits, more past 99,999 in a year.
 REFERENCE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,7})$")
 MAX_DESCRIPTION = 5000
@@ -79,7 +77,7 @@ class IntakeData:
 
 def local_now(now: datetime | None = None) -> datetime:
     """Sofia wall-clock time for a naive UTC moment (default: now)."""
-    return (now or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(SOFIA)
+    return deadlines.in_sofia(now or utcnow())
 
 
 def validate(data: IntakeData, office: Office) -> tuple:
