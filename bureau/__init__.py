@@ -4,8 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from bureau import config, i18n, security
-from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail, migrate
+from bureau import config, database, i18n, security
+from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     from bureau.web.auth import init_login
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    database.init_app(app)  # migrations, SQLite's settings, the file and schema checks
     csrf.init_app(app)
     bootstrap.init_app(app)
     mail.init_app(app)
@@ -49,7 +49,6 @@ def register_extensions(app: Flask) -> None:
     )
     i18n.init_app(app)
     init_login(app)
-    _configure_sqlite(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -109,21 +108,3 @@ def register_cli(app: Flask) -> None:
     from bureau import cli
 
     cli.init_app(app)
-
-
-def _configure_sqlite(app: Flask) -> None:
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
-    from sqlalchemy import event
-
-    with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()

@@ -47,8 +47,11 @@ def restore(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"No backup at {path}.")
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    with db.engine.connect() as connection:
-        tables = inspect(connection).get_table_names()
+    if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
+        tables = []  # a new SQLite file: the restore creates it
+    else:
+        with db.engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
     if tables:
         raise BackupError(f"The database is not empty ({len(tables)} tables): restore refused.")
     db.engine.dispose()

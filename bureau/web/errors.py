@@ -50,7 +50,9 @@ def database_unavailable(error: Exception):
     """The database is down or unreachable: a 503, never a stack trace. The pool
     pre-pings connections, so the app recovers by itself once the database is back."""
     return _unavailable(
-        error, "database_unavailable", _("Базата данни временно не е достъпна. Опитайте отново.")
+        error,
+        "database_unavailable",
+        lambda: _("Базата данни временно не е достъпна. Опитайте отново."),
     )
 
 
@@ -62,15 +64,19 @@ def rate_limit_unavailable(error: Exception):
     return _unavailable(
         error,
         "rate_limit_unavailable",
-        _("Временно не можем да ограничим опитите, затова входът е спрян. Опитайте след малко."),
+        lambda: _(
+            "Временно не можем да ограничим опитите, затова входът е спрян. Опитайте след малко."
+        ),
     )
 
 
-def _unavailable(error: Exception, code: str, message: str):
+def _unavailable(error: Exception, code: str, message):
+    """The 503 page. `message` is called only once the user is taken as anonymous: the
+    language of a logged-in user would be read from the database that just failed."""
     with contextlib.suppress(Exception):
         db.session.rollback()
-    # The page must not touch the database again: the user is taken as anonymous.
     g._login_user = login_manager.anonymous_user()
+    message = message()
     current_app.logger.warning("503 %s: %s", code, type(error).__name__)
     headers = {"Retry-After": "30"}
     if request.path.startswith("/api/"):

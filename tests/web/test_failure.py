@@ -71,6 +71,43 @@ def test_database_down_then_back_recovers_without_a_restart(app, client):
 
 
 @pytest.fixture
+def database_down(app):
+    """Call with True to make every new connection fail as a refused one does."""
+    state = {"down": False}
+
+    @event.listens_for(db.engine, "do_connect")
+    def refuse(dialect, _record, _args, _params):
+        if state["down"]:
+            raise dialect.loaded_dbapi.OperationalError("could not connect to the database")
+
+    def switch(down: bool) -> None:
+        state["down"] = down
+        db.session.remove()
+        db.engine.dispose()
+
+    yield switch
+    event.remove(db.engine, "do_connect", refuse)
+
+
+@pytest.mark.parametrize("role", ["desk", "coordinator", "commission"])
+def test_logged_in_staff_get_the_bulgarian_503_during_an_outage(client, login_as, database_down, role):
+    user = login_as(role)
+    user_language = "en" if role == "commission" else "bg"  # a saved language is no help now
+    user.language = user_language
+    db.session.commit()
+    database_down(True)
+    for path in ("/", "/cases", "/commission", "/account/password"):
+        response = client.get(path)
+        assert_unavailable_page(response)
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert response.headers["Cache-Control"] == "no-store"
+    api = client.get("/api/v1/me", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 503 and "Retry-After" in api.headers
+    database_down(False)
+    assert client.get("/").status_code == 200
+
+
+@pytest.fixture
 def postgres_url(migrated_database):
     url = make_url(migrated_database)
     if url.get_backend_name() != "postgresql":

@@ -1,9 +1,16 @@
 """/healthz: for load balancers and monitoring, without logging in."""
 
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import pytest
+from flask_migrate import upgrade
 
 from bureau import create_app
 from bureau.extensions import db
+from tests.conftest import TEST_CONFIG
 
 
 def test_health_check_is_ok_when_the_database_answers(client):
@@ -29,3 +36,86 @@ def test_health_check_is_503_when_the_database_is_unreachable(unreachable):
         db.engine.dispose()
     assert response.status_code == 503
     assert response.json == {"status": "error", "database": "unreachable"}
+
+
+@pytest.fixture
+def sqlite_file(tmp_path, migrated_database):
+    """A migrated SQLite database of its own (the suite's may be PostgreSQL)."""
+    path = tmp_path / "bureau.db"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+def test_a_missing_sqlite_file_is_a_503_and_is_never_created(tmp_path):
+    path = tmp_path / "bureau.db"  # its folder exists: SQLite would happily create it
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    client = app.test_client()
+    with app.app_context():
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/").status_code == 503
+        db.engine.dispose()
+    assert not path.exists()
+
+
+def test_healthz_refuses_a_database_without_this_codes_schema(tmp_path, sqlite_file):
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()  # a file that exists but holds nothing
+    for url, problem in ((f"sqlite:///{empty}", "empty"), (f"sqlite:///{sqlite_file}", None)):
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            response = app.test_client().get("/healthz")
+            db.engine.dispose()
+        if problem is None:
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 503 and response.json["database"] == problem
+    with closing(sqlite3.connect(sqlite_file)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'abc123'")
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{sqlite_file}"})
+    with app.app_context():
+        response = app.test_client().get("/healthz")
+        db.engine.dispose()
+    assert response.status_code == 503
+    assert response.json["database"].startswith("schema revision abc123, expected ")
+
+
+def test_the_sqlite_file_moved_away_and_back_recovers_without_a_restart(tmp_path, sqlite_file):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{sqlite_file}"})
+    client = app.test_client()
+    aside = tmp_path / "aside.db"
+    with app.app_context():
+        assert client.get("/healthz").status_code == 200  # a pooled connection now holds it
+        assert client.get("/").status_code == 200
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{sqlite_file}{suffix}").exists():
+                os.replace(f"{sqlite_file}{suffix}", f"{aside}{suffix}")
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/").status_code == 503
+        assert not sqlite_file.exists()
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{aside}{suffix}").exists():
+                os.replace(f"{aside}{suffix}", f"{sqlite_file}{suffix}")
+        assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+        assert client.get("/").status_code == 200
+        db.engine.dispose()
+
+
+def test_db_upgrade_creates_the_sqlite_file(tmp_path):
+    path = tmp_path / "new" / "bureau.db"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert path.exists()
+    with app.app_context():
+        assert app.test_client().get("/healthz").status_code == 200
+        db.engine.dispose()
+    assert app.test_cli_runner().invoke(args=["demo", "logins"]).exit_code == 0
+    path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    failed = app.test_cli_runner().invoke(args=["users", "token", "a@b.bg"])
+    assert failed.exit_code != 0
+    assert not path.exists()
