@@ -90,7 +90,9 @@ def database_down(app):
 
 
 @pytest.mark.parametrize("role", ["desk", "coordinator", "commission"])
-def test_logged_in_staff_get_the_bulgarian_503_during_an_outage(client, login_as, database_down, role):
+def test_logged_in_staff_get_the_bulgarian_503_during_an_outage(
+    client, login_as, database_down, role
+):
     user = login_as(role)
     user_language = "en" if role == "commission" else "bg"  # a saved language is no help now
     user.language = user_language
