@@ -6,6 +6,7 @@ from flask import Flask
 
 from bureau import config, database, i18n, security
 from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail
+from bureau.web import params
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     register_config(app, test_config)
     register_extensions(app)
+    params.init_app(app)  # bounded ids in every route, unreadable text refused: before routes
     register_blueprints(app)
     register_request_hooks(app)
     security.init_app(app)  # headers, ProxyFix, debug guard, session time-outs

@@ -2,6 +2,7 @@
 
 import io
 import secrets
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def save(
     (path / stored_name).write_bytes(data)
     attachment = Attachment(
         inquiry_id=case.id,
-        filename=Path(filename).name[:255] or "file",
+        filename=display_name(filename),
         stored_name=stored_name,
         content_type=content_type,
         size=len(data),
@@ -84,6 +85,13 @@ def save(
     )  # fmt: skip
     db.session.flush()
     return attachment
+
+
+def display_name(filename: str) -> str:
+    """The name a file is shown and downloaded under: its last part, without control
+    characters (a terminal escape or a line break has no place in a header or a page)."""
+    name = "".join(" " if unicodedata.category(c) == "Cc" else c for c in Path(filename).name)
+    return " ".join(name.split())[:255] or "file"
 
 
 def for_case(case: Inquiry, attachment_id: int) -> Attachment | None:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bureau.domain import DomainError, deadlines
+from bureau.domain.text import checked
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, Outcome, Role, Status, User, utcnow
 
@@ -64,6 +65,14 @@ def require_transition(case: Inquiry, to: Status, actor: User) -> Rule:
     return rule
 
 
+def parse_status(value: Status | str) -> Status:
+    """A status code, or a DomainError naming the field (an unknown code from outside)."""
+    try:
+        return Status(value)
+    except ValueError:
+        raise DomainError(_l("Непознат статус."), "to") from None
+
+
 def _may(rule: Rule, case: Inquiry, actor: User) -> bool:
     if actor.role not in rule.roles or actor.office_id != case.office_id:
         return False
@@ -91,7 +100,8 @@ def transition(
     today: date | None = None,
 ) -> Event:
     """Move the case to another status under the table's rule; keep the StatRecord in step."""
-    to = Status(to)
+    to = parse_status(to)
+    summary, reason = checked(summary, "summary"), checked(reason, "reason")
     check_version(case, expected_version)
     rule = require_transition(case, to, actor)
     if to == S.ASSIGNED and case.expert_id is None:
@@ -100,16 +110,16 @@ def transition(
     if rule.needs_outcome:
         if outcome not in {o.value for o in Outcome}:
             raise DomainError(_l("Изберете резултат."), "outcome")
-        if not (summary or "").strip():
+        if not summary:
             raise DomainError(_l("Опишете накратко как е решен случаят."), "summary")
-    if rule.needs_reason and not (reason or "").strip():
+    if rule.needs_reason and not reason:
         raise DomainError(_l("Посочете причина."), "reason")
     today = today or deadlines.sofia_today()
     source = Status(case.status)
     _pause_clock(case, source, to, today)
     case.status = to.value
     if to == S.RESOLVED:
-        case.outcome, case.resolution_summary = outcome, summary.strip()
+        case.outcome, case.resolution_summary = outcome, summary
         case.resolved_at = utcnow()
     if source in (S.RESOLVED, S.CLOSED) and to == S.IN_PROGRESS:
         case.outcome = case.resolved_at = case.resolution_summary = None
@@ -124,7 +134,7 @@ def transition(
         inquiry=case,
         actor=actor,
         kind=EventKind.STATUS_CHANGED,
-        body=(reason or "").strip() or None,
+        body=reason or None,
         data=data,
     )
     db.session.add(event)

@@ -3,20 +3,15 @@
 from flask_babel import lazy_gettext as _l
 
 from bureau.domain import DomainError, lifecycle
+from bureau.domain.text import checked
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, Institution, Referral, User
 
-MAX_TEXT = 5000
 CONTACT_KINDS = ("phone", "visit", "letter", "email")
 
 
 def _text(value: str | None, field: str, message) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise DomainError(message, field)
-    if len(text) > MAX_TEXT:
-        raise DomainError(_l("Текстът е твърде дълъг (до %(n)d знака).", n=MAX_TEXT), field)
-    return text
+    return checked(value, field, required=message)
 
 
 def _require_open_work(case: Inquiry, actor: User, expected_version: int | None) -> None:
@@ -72,10 +67,10 @@ def refer(
         inquiry_id=case.id,
         institution=institution,
         created_by_id=actor.id,
-        note=(note or "")[:MAX_TEXT],
+        note=checked(note, "note"),
     )
     db.session.add(referral)
-    _event(case, actor, EventKind.REFERRAL, body=(note or "").strip() or None,
+    _event(case, actor, EventKind.REFERRAL, body=referral.note or None,
            data={"institution": institution.code, "name": institution.name})  # fmt: skip
     record = lifecycle.stat_record_of(case)
     if record is not None and record.referral_institution is None:

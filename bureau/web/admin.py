@@ -21,7 +21,8 @@ from bureau.extensions import db
 from bureau.models import Office, Role, User
 from bureau.permissions import requires
 from bureau.web import audit
-from bureau.web.helpers import form_error, page_number
+from bureau.web.helpers import form_error
+from bureau.web.params import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -17,7 +17,7 @@ from bureau.domain import (
 from bureau.extensions import csrf, db
 from bureau.models import Status
 from bureau.permissions import public, requires
-from bureau.web import audit
+from bureau.web import audit, params
 from bureau.web.api_schema import inquiry_detail, inquiry_summary, parse_intake
 from bureau.web.helpers import case_or_404, case_page
 from bureau.web.openapi import SPEC
@@ -83,11 +83,10 @@ def create_inquiry():
 @bp.get("/inquiries")
 @requires("case.view")
 def list_inquiries():
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(100, max(1, int(request.args.get("per_page", 50))))
-    except ValueError:
-        return json_error(400, "bad_request", "'page' and 'per_page' must be integers")
+    page = params.integer(request.args.get("page"), "page", minimum=1, maximum=params.MAX_PAGE,
+                          default=1)  # fmt: skip
+    per_page = params.integer(request.args.get("per_page"), "per_page", minimum=1, maximum=100,
+                              default=50)  # fmt: skip
     status = request.args.get("status") or None
     if status and status not in {s.value for s in Status}:
         return json_error(422, "invalid", f"unknown status '{status[:40]}'")
@@ -148,7 +147,7 @@ def assign_inquiry(reference: str):
     def action(case, payload):
         expert = _field(payload, "expert", str) or ""
         user = accounts.get_user_by_email(expert) if "@" in expert else None
-        expert_id = user.id if user else (int(expert) if expert.isdigit() else 0)
+        expert_id = user.id if user else (params.as_id(expert) or 0)  # 0: the domain refuses
         assignment.assign(case, expert_id=expert_id, actor=current_user,
                           expected_version=_field(payload, "version", int))  # fmt: skip
 

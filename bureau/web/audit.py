@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from bureau.domain import accounts, audit
 from bureau.models import AuditEntry
 from bureau.permissions import requires
+from bureau.web import params
 from bureau.web.helpers import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -72,13 +73,6 @@ def _filters() -> audit.AuditFilters:
         actor=args.get("actor", "").strip()[:254],
         action=action if action in audit.ACTIONS else "",
         object_id=args.get("object", "").strip()[:40],
-        since=_date(args.get("since")),
-        until=_date(args.get("until")),
+        since=params.day(args.get("since"), "since"),
+        until=params.day(args.get("until"), "until"),
     )
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

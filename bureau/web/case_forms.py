@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from bureau.domain.timeline import MAX_TEXT
+from bureau.domain.text import MAX_TEXT
 from bureau.web.labels import OUTCOME_LABELS
 
 CONTACT_LABELS = [

@@ -28,7 +28,7 @@ from bureau.domain import (
 from bureau.extensions import db
 from bureau.models import Category, Inquiry, Institution, Role, Status, User
 from bureau.permissions import can, requires
-from bureau.web import audit
+from bureau.web import audit, params
 from bureau.web import case_forms as forms
 from bureau.web.helpers import case_or_404, case_page, form_error
 
@@ -46,7 +46,7 @@ def index():
 
 def _filters() -> tuple[cases.CaseFilters, dict]:
     """CaseFilters from the query string (`status`, `category`, `expert`, `settlement`,
-    `q`, `overdue`, `sort`), ignoring what does not parse."""
+    `q`, `overdue`, `sort`): unknown codes are ignored, a malformed id is a 400."""
     args = request.args
     filters = cases.CaseFilters(q=args.get("q", "").strip())
     if args.get("status") in {s.value for s in Status}:
@@ -60,10 +60,9 @@ def _filters() -> tuple[cases.CaseFilters, dict]:
         filters.expert_id = current_user.id
     elif expert == "none":
         filters.unassigned = True
-    elif expert.isdigit():
-        filters.expert_id = int(expert)
-    if (settlement := args.get("settlement", "")).isdigit():
-        filters.settlement_id = int(settlement)
+    else:
+        filters.expert_id = params.identifier(expert, "expert")
+    filters.settlement_id = params.identifier(args.get("settlement"), "settlement")
     filters.overdue = args.get("overdue") in ("1", "on", "true")
     sort = args.get("sort", "-received")
     if sort.lstrip("-") not in cases.SORTS:
@@ -236,7 +235,8 @@ def refer(reference: str):
     form.institution.validate_choice = False
 
     def action(case, form):
-        timeline.refer(case, institution_id=form.institution.data or 0, note=form.note.data,
+        institution_id = params.identifier(str(form.institution.data or ""), "institution")
+        timeline.refer(case, institution_id=institution_id or 0, note=form.note.data,
                        consent=form.consent.data, actor=current_user)  # fmt: skip
 
     return _act(reference, "case.work", "referral", form, action, _("Насочването е записано."))
@@ -265,5 +265,6 @@ def download(reference: str, attachment_id: int):
     audit.log("attachment.download", case, attachment=attachment.id)
     path = f"{current_app.config['UPLOAD_FOLDER']}/{attachment.stored_name}"
     # Always a download, never rendered in the browser: an upload cannot run as a page.
+    name = attachments.display_name(attachment.filename)  # also names stored before the check
     return send_file(path, mimetype="application/octet-stream", as_attachment=True,
-                     download_name=attachment.filename, max_age=0)  # fmt: skip
+                     download_name=name, max_age=0)  # fmt: skip

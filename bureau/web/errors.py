@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from bureau.extensions import db, limiter, login_manager
+from bureau.web.params import BadParameter
 
 bp = Blueprint("errors", __name__)
 
@@ -26,13 +27,15 @@ MESSAGES = {
 }
 
 
-def _respond(status: int, error: str):
-    message = MESSAGES.get(status, MESSAGES[500])()
+def _respond(status: int, error: str, message: str | None = None, headers=None):
+    message = message or MESSAGES.get(status, MESSAGES[500])()
     if request.path.startswith("/api/"):
         from bureau.web.api import json_error
 
-        return json_error(status, error, message)
-    return render_template("errors/error.html", status=status, message=message), status
+        body, status = json_error(status, error, message)
+        return body, status, headers or {}
+    page = render_template("errors/error.html", status=status, message=message)
+    return page, status, headers or {}
 
 
 @bp.app_errorhandler(HTTPException)
@@ -41,7 +44,12 @@ def http_error(error: HTTPException):
         status_text = _("Формулярът е изтекъл. Презаредете страницата и опитайте отново.")
         if not request.path.startswith("/api/"):
             return render_template("errors/error.html", status=400, message=status_text), 400
-    return _respond(error.code or 500, error.name.lower().replace(" ", "_"))
+    message = error.description if isinstance(error, BadParameter) else None
+    # A 405 names the methods the URL does answer (RFC 9110).
+    headers = (
+        {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
+    )
+    return _respond(error.code or 500, error.name.lower().replace(" ", "_"), message, headers)
 
 
 @bp.app_errorhandler(OperationalError)

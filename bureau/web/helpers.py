@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request
+from flask import current_app, flash
 from sqlalchemy import Select, func, inspect, select
 
 from bureau.domain import DomainError
 from bureau.extensions import db
+from bureau.web import params
 
 # Past this many rows a list says "10 000+" instead of counting a million rows exactly;
 # a search stops sooner: "1 000+" tells the volunteer to type more of the name.
@@ -34,13 +35,6 @@ def form_error(form, error: DomainError) -> None:
         flash(str(error.message), "danger")
 
 
-def page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 def paginate(
     query: Select, *, count_query: Select | None = None, per_page=None, page=None, cap=COUNT_CAP
 ):
@@ -50,7 +44,7 @@ def paginate(
     row, which at a million cases costs more than everything else on the page."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     result = db.paginate(
-        query, page=page or page_number(), per_page=per_page, error_out=False, count=False
+        query, page=page or params.page_number(), per_page=per_page, error_out=False, count=False
     )
     count_query = count_query if count_query is not None else query
     entity = count_query.column_descriptions[0]["entity"]

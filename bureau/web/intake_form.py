@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from bureau.domain import intake, taxonomy
 from bureau.domain.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Channel, Flag, Gender, Office, Urgency
+from bureau.web import params
 from bureau.web.labels import AGE_BAND_LABELS, CHANNEL_LABELS, FLAG_LABELS, GENDER_LABELS
 
 
@@ -103,8 +104,7 @@ class IntakeForm(FlaskForm):
             age_band=self.age_band.data,
             flags=list(self.flags.data or []),
         )
-        citizen_id = self.citizen_id.data or ""
-        linked = int(citizen_id) if citizen_id.isdigit() and not anonymous else None
+        linked = None if anonymous else params.identifier(self.citizen_id.data, "citizen_id")
         return IntakeData(
             category=self.category.data,
             subcategory=self.subcategory.data or None,

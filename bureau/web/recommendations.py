@@ -26,7 +26,7 @@ from bureau.domain.statistics import Period
 from bureau.extensions import db
 from bureau.models import RecommendationStatus
 from bureau.permissions import can, requires
-from bureau.web import audit
+from bureau.web import audit, params
 from bureau.web.charts import template_helpers
 from bureau.web.commission import threshold
 from bureau.web.helpers import form_error
@@ -98,6 +98,11 @@ def _month(value: str) -> date:
     return date(int(year), int(month), 1)
 
 
+def _version(form) -> int:
+    return params.integer(form.version.data, "version", minimum=0, maximum=params.MAX_ID,
+                          default=0)  # fmt: skip
+
+
 def _load(recommendation_id: int, permission: str = "stats.view"):
     try:
         recommendation = recommendations.get(recommendation_id)
@@ -148,16 +153,16 @@ def show(recommendation_id: int):
 @requires("recommendation.edit")
 def edit(recommendation_id: int):
     recommendation = _load(recommendation_id, "recommendation.edit")
-    form = RecommendationForm(obj=recommendation)
+    # Only a GET fills the form from the record: a POST shows what was sent, or its gaps.
+    form = RecommendationForm(obj=recommendation if request.method == "GET" else None)
     if request.method == "GET":
         form.evidence_from.data = f"{recommendation.evidence_from:%Y-%m}"
         form.evidence_to.data = f"{recommendation.evidence_to:%Y-%m}"
         form.version.data = str(recommendation.version)
     elif form.validate_on_submit():
         try:
-            version = int(form.version.data or 0)
             recommendations.update(
-                recommendation, form.draft(), version=version, actor=current_user
+                recommendation, form.draft(), version=_version(form), actor=current_user
             )
         except (DomainError, StaleDataError) as error:
             _refuse(form, error)
@@ -180,7 +185,7 @@ def respond(recommendation_id: int):
         try:
             recommendations.respond(
                 recommendation, status=form.status.data, on=form.on.data,
-                text=form.text.data or "", version=int(form.version.data or 0),
+                text=form.text.data or "", version=_version(form),
                 actor=current_user, today=sofia_today(),
             )  # fmt: skip
         except (DomainError, StaleDataError) as error:

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import DomainError, lifecycle, timeline
+from bureau.domain import DomainError, lifecycle, text, timeline
 from bureau.extensions import db
 from bureau.models import EventKind, Institution, Referral, StatRecord, Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -50,7 +50,7 @@ def test_empty_note_is_refused(case, people, body):
 
 def test_overlong_note_is_refused(case, people):
     with pytest.raises(DomainError) as refused:
-        timeline.add_note(case, body="а" * (timeline.MAX_TEXT + 1), actor=people["expert"])
+        timeline.add_note(case, body="а" * (text.MAX_TEXT + 1), actor=people["expert"])
     assert refused.value.field == "body"
 
 

@@ -368,6 +368,30 @@ def test_permitted_users_download_the_file_as_an_attachment(app, people, case_wi
     assert "inline" not in response.headers["Content-Disposition"]
 
 
+def test_control_characters_never_reach_a_stored_file_name(app, people):
+    case = move_to(make_inquiry(), Status.IN_PROGRESS, **people)
+    browser = signed_in(app, people["expert"])
+    assert upload(browser, case, PDF, "жалба\x00.pdf").status_code == 400
+    assert upload(browser, case, PDF, "жалба\x1b[31m\tчервено\x7f.pdf").status_code == 303
+    attachment = db.session.query(Attachment).one()
+    assert attachment.filename == "жалба [31m червено .pdf"
+    response = browser.get(url(case, f"attachments/{attachment.id}"))
+    assert response.status_code == 200 and response.data == PDF
+    assert "\n" not in response.headers["Content-Disposition"]
+
+
+def test_a_file_name_stored_before_the_check_still_downloads(app, people, case_with_pdf):
+    case, attachment = case_with_pdf
+    # SQLite kept such names before uploads were checked; PostgreSQL never stores a NUL.
+    nul = "\x00" if db.engine.dialect.name == "sqlite" else "\x01"
+    attachment.filename = f"стар{nul}файл.pdf"
+    db.session.commit()
+    response = signed_in(app, people["coordinator"]).get(url(case, f"attachments/{attachment.id}"))
+    assert response.status_code == 200 and response.data == PDF
+    disposition = response.headers["Content-Disposition"]  # browsers refuse a NUL in the name
+    assert "%00" not in disposition and "%01" not in disposition
+
+
 @pytest.mark.parametrize("role", [Role.DESK, Role.COORDINATOR, Role.EXPERT])
 def test_staff_of_another_office_cannot_download(app, case_with_pdf, role):
     case, attachment = case_with_pdf

@@ -106,7 +106,8 @@ def test_settlement_filter(app, office, coordinator):
     browser = signed_in(app, coordinator)
     assert listed(browser, f"?settlement={vlahi.id}") == [here.reference]
     assert listed(browser, f"?settlement={oshtava.id}") == [there.reference]
-    assert len(listed(browser, "?settlement=abc")) == 3  # ignored
+    refused = browser.get("/cases/?settlement=abc")
+    assert refused.status_code == 400 and "Невалидна стойност на „settlement“" in refused.text
 
 
 def test_search_finds_a_cyrillic_name_typed_in_latin(app, coordinator):

@@ -169,3 +169,22 @@ def test_evidence_shows_the_linked_categories_as_published(client, member):
     page = client.get(f"/commission/recommendations/{recommendation.id}").text
     assert "Пътища и обществен транспорт" in page
     assert ">6<" in page
+
+
+def test_an_edit_with_the_evidence_months_left_out_is_refused_with_a_message(client, member):
+    recommendation = create(client)
+    path = f"/commission/recommendations/{recommendation.id}/edit"
+    data = form(csrf_token=token(client, path), version="1")
+    del data["evidence_from"], data["evidence_to"]
+    response = client.post(path, data=data)
+    assert response.status_code == 422
+    assert "Въведете месец." in response.text
+    db.session.refresh(recommendation)
+    assert recommendation.evidence_from == date(sofia_today().year, 1, 1)
+
+
+def test_an_edit_with_a_malformed_version_is_refused(client, member):
+    recommendation = create(client)
+    path = f"/commission/recommendations/{recommendation.id}/edit"
+    response = client.post(path, data=form(csrf_token=token(client, path), version="9" * 40))
+    assert response.status_code in (400, 409, 422)
