@@ -225,3 +225,35 @@ def test_transition_to_assigned_without_an_expert_is_refused(client, people):
     assert (response.status_code, response.json["field"]) == (422, "expert")
     db.session.refresh(case)
     assert (case.status, case.expert_id) == (Status.NEW, None)
+
+
+FIVE_MILLION = "x" * 5_000_000  # 5 MB of JSON: under the 16 MB request cap
+
+
+@pytest.mark.parametrize(
+    ("start", "body", "field"),
+    [
+        ("in_progress", {"to": "resolved", "outcome": "advice_given", "summary": FIVE_MILLION},
+         "summary"),
+        ("assigned", {"to": "new", "reason": FIVE_MILLION}, "reason"),
+        ("resolved", {"to": "in_progress", "reason": FIVE_MILLION}, "reason"),
+        ("in_progress", {"to": "waiting", "reason": "б" * 5001}, "reason"),
+    ],
+    ids=["resolve-summary", "decline-reason", "reopen-reason", "one-over-the-form"],
+)  # fmt: skip
+def test_the_api_keeps_the_forms_text_limits(client, people, start, body, field):
+    case = move_to(make_inquiry(), start, **people)
+    before = case.version
+    actor = people["expert"] if start == "assigned" else people["coordinator"]
+    response = post(client, actor, case, "transitions", body)
+    assert response.status_code == 422
+    assert response.json["field"] == field and "5000" in response.json["message"]
+    db.session.refresh(case)
+    assert case.version == before and case.status == start
+
+
+def test_a_note_over_the_limit_is_refused_by_the_api(client, people):
+    case = move_to(make_inquiry(), "in_progress", **people)
+    response = post(client, people["expert"], case, "notes", {"body": "б" * 5001})
+    assert response.status_code == 422 and response.json["field"] == "body"
+    assert post(client, people["expert"], case, "notes", {"body": "б" * 5000}).status_code == 200
