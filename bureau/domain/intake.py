@@ -2,9 +2,10 @@
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -143,14 +144,23 @@ def _choice(value, codes, field_name: str) -> None:
 
 
 def log_inquiry(
-    data: IntakeData, *, office: Office, actor: User | None, now: datetime | None = None
+    data: IntakeData,
+    *,
+    office: Office,
+    actor: User | None,
+    now: datetime | None = None,
+    same_body: bool = False,
 ) -> tuple[Inquiry, str | None]:
     """Log a new inquiry; return it with its PIN (shown once).
 
     A form submitted twice (same one-time token) returns the first inquiry and no PIN.
+    With `same_body` (the API's Idempotency-Key) the repeat must carry what the first
+    request carried: the same key with another body is refused, not answered with a case
+    that is not what was asked for.
     """
     token_key = intake_token_key(data.token, office, actor) if data.token else None
     if token_key and (existing := find_by_token(token_key)) is not None:
+        _same_request(existing, data, same_body)
         return existing, None
     category, subcategory, settlement = validate(data, office)
     received_at = now or utcnow()
@@ -168,7 +178,21 @@ def log_inquiry(
         existing = find_by_token(token_key) if token_key else None
         if existing is None:
             raise
+        _same_request(existing, data, same_body)
         return existing, None
+
+
+def fingerprint(data: IntakeData) -> str:
+    """A digest of everything the request asked for (the token aside)."""
+    fields = {**asdict(data), "token": None}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _same_request(existing: Inquiry, data: IntakeData, same_body: bool) -> None:
+    if same_body and existing.intake_fingerprint not in (None, fingerprint(data)):
+        raise DomainError(
+            _l("Този Idempotency-Key вече е използван за друго запитване."), "Idempotency-Key"
+        )
 
 
 def _create(data, office, actor, checked, received_at, token_key):
@@ -195,6 +219,7 @@ def _create(data, office, actor, checked, received_at, token_key):
         citizen=None if data.anonymous else _citizen(data, office, settlement, received_at),
         created_by=actor,
         intake_token=token_key,
+        intake_fingerprint=fingerprint(data) if token_key else None,
     )
     db.session.add(inquiry)
     db.session.add(

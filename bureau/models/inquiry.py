@@ -59,6 +59,8 @@ class Inquiry(db.Model):
     public_reply: Mapped[str | None] = mapped_column(Text)
     # One-time token of the intake form: a resubmitted form finds this case again.
     intake_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What was sent with that token: the API refuses the same key with another body.
+    intake_fingerprint: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     accepted_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]

@@ -11,6 +11,7 @@ from bureau.domain import (
     cases,
     intake,
     lifecycle,
+    taxonomy,
     timeline,
     workflow,
 )
@@ -20,7 +21,8 @@ from bureau.permissions import public, requires
 from bureau.web import audit, params
 from bureau.web.api_schema import inquiry_detail, inquiry_summary, parse_intake
 from bureau.web.helpers import case_or_404, case_page
-from bureau.web.openapi import SPEC
+from bureau.web.openapi import case_action_fields
+from bureau.web.openapi import document as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens are not sent by browsers on their own, so CSRF does not apply here;
@@ -44,7 +46,8 @@ def authenticate_bearer():
 @bp.get("/openapi.json")
 @public
 def openapi():
-    return jsonify(SPEC)
+    codes = [c.code for c in taxonomy.categories() if c.active]
+    return jsonify(openapi_document(codes))
 
 
 @bp.get("/me")
@@ -70,7 +73,9 @@ def create_inquiry():
         )
     try:
         data = parse_intake(payload, current_user.office, request.headers.get("Idempotency-Key"))
-        inquiry, pin = intake.log_inquiry(data, office=current_user.office, actor=current_user)
+        inquiry, pin = intake.log_inquiry(
+            data, office=current_user.office, actor=current_user, same_body=True
+        )
     except DomainError as error:
         return jsonify(error="invalid", field=error.field, message=str(error.message)), 422
     audit.log("case.create", inquiry, new=pin is not None, api=True)
@@ -127,6 +132,10 @@ def _case_work(reference: str, permission: str, action):
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return json_error(400, "bad_request", "the body must be a JSON object")
+    path = request.url_rule.rule.removeprefix(bp.url_prefix).replace("<reference>", "{reference}")
+    if unknown := sorted(set(payload) - case_action_fields(path)):
+        name = unknown[0][:40]
+        return jsonify(error="invalid", field=name, message=f"unknown field '{name}'"), 422
     try:
         action(case, payload)
         db.session.flush()

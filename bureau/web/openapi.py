@@ -1,4 +1,20 @@
-"""The OpenAPI description of /api/v1, kept beside the views it describes."""
+"""The OpenAPI description of /api/v1, kept beside the views it describes.
+
+It says what the views do (tests/web/test_api_schemathesis.py holds them to it): every
+bound a view checks is in the schema. What depends on stored data — a category or
+subcategory code of the taxonomy, a settlement of the office, an expert, a status
+change the case's current status allows — is answered 422 naming the field.
+"""
+
+import copy
+
+from bureau.domain.text import MAX_TEXT
+from bureau.web.params import MAX_PAGE
+
+# No request may carry a NUL (PostgreSQL cannot store it): every string of a request
+# matches NO_NUL, and text that must say something matches NOT_BLANK.
+NO_NUL = "^[^\\x00]*$"
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 
 ERROR = {
     "type": "object",
@@ -35,7 +51,7 @@ NEW_INQUIRY = {
         "category": {"type": "string", "description": "Category code, e.g. local_taxes"},
         "subcategory": {"type": ["string", "null"]},
         "settlement": {"type": ["string", "null"], "description": "Name or EKATTE code"},
-        "description": {"type": "string", "maxLength": 5000},
+        "description": {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": NOT_BLANK},
         "urgency": {"enum": CODES["urgency"], "default": "normal"},
         "consent": {"type": "boolean", "description": "Consent to processing (not anonymous)"},
         "anonymous": {"type": "boolean", "default": False},
@@ -43,9 +59,9 @@ NEW_INQUIRY = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "name": {"type": "string"},
-                "phone": {"type": "string"},
-                "email": {"type": "string"},
+                "name": {"type": "string", "maxLength": 200},
+                "phone": {"type": "string", "maxLength": 40},
+                "email": {"type": "string", "maxLength": 254},
                 "gender": {"enum": CODES["gender"]},
                 "age_band": {"enum": CODES["age_band"]},
                 "flags": {"type": "array", "items": {"enum": CODES["flags"]}},
@@ -79,6 +95,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _case_action(summary: str, schema: dict) -> dict:
+    schema = {**schema, "additionalProperties": False}
     return {
         "post": {
             "summary": summary,
@@ -97,6 +114,21 @@ def _case_action(summary: str, schema: dict) -> dict:
 
 
 VERSION = {"type": "integer", "description": "The case's version as you saw it (optional)"}
+TEXT = {"type": "string", "maxLength": MAX_TEXT}
+# A decline (to "new") needs a reason, a resolution an outcome and a summary.
+TRANSITION_NEEDS = [
+    {
+        "if": {"properties": {"to": {"const": "new"}}},
+        "then": {"required": ["reason"], "properties": {"reason": {"pattern": NOT_BLANK}}},
+    },
+    {
+        "if": {"properties": {"to": {"const": "resolved"}}},
+        "then": {
+            "required": ["outcome", "summary"],
+            "properties": {"summary": {"pattern": NOT_BLANK}},
+        },
+    },
+]
 CASE_ACTIONS = {
     "/inquiries/{reference}/assignment": _case_action(
         "Assign (or reassign) to an expert of the office (coordinator)",
@@ -112,13 +144,22 @@ CASE_ACTIONS = {
             "outcome": {"enum": ["information_provided", "advice_given", "referred",
                                  "document_drafted", "signal_filed", "escalated_to_commission",
                                  "could_not_help", "citizen_withdrew"]},
-            "summary": {"type": "string"}, "reason": {"type": "string"}, "version": VERSION}},
+            "summary": TEXT, "reason": TEXT, "version": VERSION},
+         "allOf": TRANSITION_NEEDS},
     ),
     "/inquiries/{reference}/notes": _case_action(
         "Add an internal note (never shown to the citizen or the commission)",
-        {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
+        {"type": "object", "required": ["body"],
+         "properties": {"body": {**TEXT, "pattern": NOT_BLANK}}},
     ),
 }  # fmt: skip
+
+
+def case_action_fields(path: str) -> frozenset[str]:
+    """The body members an action takes, as documented (anything else is refused)."""
+    schema = CASE_ACTIONS[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    return frozenset(schema["properties"])
+
 
 INQUIRY_PATHS = {
     "/inquiries": {
@@ -156,7 +197,8 @@ INQUIRY_PATHS = {
                 {"name": "q", "in": "query", "schema": {"type": "string"},
                  "description": "Reference, name (Cyrillic or Latin) or phone"},
                 {"name": "status", "in": "query", "schema": {"enum": CODES["status"]}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                 {"name": "per_page", "in": "query",
                  "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
             ],
@@ -253,3 +295,31 @@ SPEC = {
         },
     },
 }
+
+
+def document(category_codes: list[str]) -> dict:
+    """The document as served: the taxonomy's codes where a category is asked for, and
+    every string of a request refused with a NUL."""
+    spec = copy.deepcopy(SPEC)
+    spec["components"]["schemas"]["NewInquiry"]["properties"]["category"]["enum"] = category_codes
+    _strings_without_nul(spec["components"]["schemas"]["NewInquiry"])
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _strings_without_nul(parameter["schema"])
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                _strings_without_nul(content["schema"])
+    return spec
+
+
+def _strings_without_nul(schema) -> None:
+    if isinstance(schema, list):
+        for item in schema:
+            _strings_without_nul(item)
+    elif isinstance(schema, dict):
+        kind = schema.get("type")
+        is_text = kind == "string" or (isinstance(kind, list) and "string" in kind)
+        if is_text and "enum" not in schema and "pattern" not in schema:
+            schema["pattern"] = NO_NUL
+        for value in schema.values():
+            _strings_without_nul(value)

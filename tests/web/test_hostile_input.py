@@ -156,3 +156,16 @@ def test_api_answers_4xx_to_hostile_json(app, world):
         if not 400 <= response.status_code < 500:
             failures.append(("list", str(query)[:40], response.status_code))
     assert not failures, "\n".join(map(str, failures))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("delete", "/api/v1/inquiries", {"GET", "POST"}), ("put", "/login", {"GET", "POST"}),
+     ("post", "/healthz", {"GET"})],
+)  # fmt: skip
+def test_a_method_the_url_does_not_answer_is_405_naming_the_allowed_ones(
+    client, method, path, allowed
+):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}

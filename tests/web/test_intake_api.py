@@ -136,6 +136,20 @@ def test_repeated_idempotency_key_returns_the_first_inquiry(client, desk_auth):
     assert count(Inquiry) == 1
 
 
+@pytest.mark.parametrize(
+    "changed",
+    [{"description": "Съвсем друг въпрос."}, {"category": "no-such-code"}, {"consent": "yes"}],
+)
+def test_a_repeated_idempotency_key_with_another_body_is_422(client, desk_auth, changed):
+    first = create(client, desk_auth, **{"Idempotency-Key": "req-7"})
+    second = create(client, desk_auth, body(**changed), **{"Idempotency-Key": "req-7"})
+    assert first.status_code == 201
+    assert second.status_code == 422
+    assert second.json["field"] in ("Idempotency-Key", *changed)
+    assert "pin" not in second.json and first.json["reference"] not in second.text
+    assert count(Inquiry) == 1
+
+
 def test_same_idempotency_key_of_another_office_is_its_own_inquiry(client, desk_auth):
     kresna = create(client, desk_auth, **{"Idempotency-Key": "1"})
     other_office = token_for(Role.DESK, office=make_office("STR"))
