@@ -1,9 +1,34 @@
-"""Small-cell suppression: no published figure may single out a person.
+"""Disclosure control: no published figure, nor any set of them, may single out a person.
 
 In a village of 200 people a count of 1 is a person. Every table leaves the domain
-through `publish()`: counts from 1 to k-1 are hidden (primary suppression) and further
-cells are hidden until no hidden count can be recomputed from what is published
-(secondary suppression). Zero stays zero: an absence identifies nobody.
+through `publish()`, in two steps.
+
+1. Consistent perturbation — the cell-key method of the Australian Bureau of Statistics'
+   TableBuilder, which the UK's ONS adopted for the 2021 census. Every StatRecord
+   carries a secret random key (0 … KEY_SPACE-1), given once when it is written. A
+   count's key is the sum of its records' keys (mod KEY_SPACE), so the monthly summary
+   and SQL aggregate keys as they aggregate counts. From that key the count gets a
+   small adjustment (NOISE: −2 … +2, none for about half of all counts); zero stays
+   zero, and a count of one or more stays at least one. Totals are counts of their own
+   records, adjusted with their own keys, so a table no longer adds up exactly.
+   Why: suppression protects one table, but users choose periods and filters, and a
+   hidden month was the difference of two overlapping published ranges. Now every
+   published number is the true count plus the adjustment of exactly its own set of
+   records: a difference of two answers carries two unknown adjustments and is never
+   exact, and because the same records always get the same adjustment — in whatever
+   table, page, export or API they appear — asking again, or the same thing another
+   way, cannot average it away. Periods are calendar months, quarters and years only
+   (bureau/domain/periods.py): no free ranges that would give many overlapping views.
+2. Suppression, of the adjusted counts: 1 … k-1 is hidden (primary), and further cells
+   are hidden until no hidden count could be recomputed from what a line shows
+   (secondary), as if the table still added up. Zero stays zero: an absence identifies
+   nobody.
+
+The residual risk, stated plainly: an adjustment is at most ±2, so someone who
+combines several answers can narrow a hidden count to a range, and in rare cases — when
+several adjustments happen to be extreme in the same direction — to one value; the
+fixed periods keep such combinations few. That is the trade-off the statistical offices
+accept for tables people can build themselves.
 
 The table is seen with its totals as an augmented grid, an extra row of column totals
 and an extra column of row totals meeting at the grand total. Every line of that grid is
@@ -17,6 +42,41 @@ its bounds in a line (a hidden count "<k" is at most k-1, any hidden count at le
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bureau.models.stats import KEY_SPACE  # record keys and cell keys: 0 … KEY_SPACE-1
+
+# The adjustment by where a cell's key falls in [0, 1): half of all counts keep their
+# value, a fifth move by one either way, a twentieth by two. Mean zero, variance 0.8.
+NOISE = ((0.50, 0), (0.70, 1), (0.90, -1), (0.95, 2), (1.00, -2))
+
+
+@dataclass(frozen=True)
+class Count:
+    """A true count and its cell key (the sum of its records' keys, mod KEY_SPACE)."""
+
+    n: int = 0
+    key: int = 0
+
+    def __add__(self, other: "Count") -> "Count":
+        return Count(self.n + other.n, (self.key + other.key) % KEY_SPACE)
+
+    def __radd__(self, other):
+        return self if other == 0 else NotImplemented
+
+
+def as_count(value) -> "Count":
+    """A Count; a bare number is a count with key 0 (which is never adjusted)."""
+    return value if isinstance(value, Count) else Count(int(value), 0)
+
+
+def perturb(count: Count) -> int:
+    """The published value of a count: its own, consistent adjustment; 0 stays 0 and a
+    count of one or more never becomes 0."""
+    if count.n <= 0:
+        return 0
+    position = (count.key % KEY_SPACE) / KEY_SPACE
+    change = next(change for bound, change in NOISE if position < bound)
+    return max(count.n + change, 1)
 
 
 class State(StrEnum):
@@ -75,16 +135,18 @@ def publish(
     key: str,
     rows: Sequence[str],
     columns: Sequence[str],
-    values: Sequence[Sequence[int]],
+    values: Sequence[Sequence[Count | int]],
     k: int,
     *,
     row_totals: bool = True,
     column_totals: bool = True,
 ) -> Published:
-    """The table with its totals (computed from the true values), suppressed for k."""
+    """The table with its totals (each counted from its own records), every count
+    adjusted by its own key, then suppressed for k."""
     n, m = len(rows), len(columns)
-    grid = augmented(values, n, m)
-    state = protect(values, k, row_totals=row_totals, column_totals=column_totals, width=m)
+    counts = [[as_count(values[i][j]) for j in range(m)] for i in range(n)]
+    grid = [[perturb(count) for count in line] for line in augmented_counts(counts, n, m)]
+    state = protect_grid(grid, k, row_totals=row_totals, column_totals=column_totals)
 
     def cell(i: int, j: int) -> Cell:
         if state[i][j] == State.PUBLISHED:
@@ -115,6 +177,13 @@ def augmented(values: Sequence[Sequence[int]], n: int, m: int) -> list[list[int]
     return grid
 
 
+def augmented_counts(counts: list[list[Count]], n: int, m: int) -> list[list[Count]]:
+    """The counts with their row totals and column totals: totals of records and keys."""
+    grid = [[*counts[i], sum(counts[i], Count())] for i in range(n)]
+    grid.append([sum((grid[i][j] for i in range(n)), Count()) for j in range(m + 1)])
+    return grid
+
+
 def protect(
     values: Sequence[Sequence[int]],
     k: int,
@@ -123,12 +192,21 @@ def protect(
     column_totals: bool = True,
     width: int | None = None,
 ) -> list[list[State]]:
-    """The state of every entry of the augmented grid (values plus totals)."""
-    if k < 1:
-        raise ValueError("the suppression threshold must be at least 1")
+    """The state of every entry of the augmented grid of exact values (values plus totals)."""
     n = len(values)
     m = width if width is not None else (len(values[0]) if n else 0)
-    grid = augmented(values, n, m)
+    return protect_grid(
+        augmented(values, n, m), k, row_totals=row_totals, column_totals=column_totals
+    )
+
+
+def protect_grid(
+    grid: list[list[int]], k: int, *, row_totals: bool = True, column_totals: bool = True
+) -> list[list[State]]:
+    """The state of every entry of a grid whose last row and column are its totals."""
+    if k < 1:
+        raise ValueError("the suppression threshold must be at least 1")
+    n, m = len(grid) - 1, len(grid[0]) - 1
     state = [[State.PUBLISHED] * (m + 1) for _ in range(n + 1)]
     for i in range(n):
         if not row_totals:

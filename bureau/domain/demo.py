@@ -290,6 +290,7 @@ class _Generator:
             self._next_id("stat_record"), inquiry_id, self.office_id, local.date(), cat_code,
             sub_code, ekatte, channel, urgency, gender, age, *flags, status, due,
             affiliation, outcome, resolved_on, resolution_days, overdue,
+            self.rng.getrandbits(31),  # the record's cell key (see anonymisation)
         ))  # fmt: skip
 
     def _fate(self, received_on: date, due: date, municipal: bool) -> tuple:
@@ -375,7 +376,7 @@ COLUMNS = {
     "stat_record": ("id", "inquiry_id", "office_id", "received_on", "category", "subcategory",
                     "ekatte", "channel", "urgency", "gender", "age_band", *FLAGS, "status",
                     "due_on", "affiliation", "outcome", "resolved_on", "resolution_days",
-                    "overdue"),
+                    "overdue", "cell_key"),
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ each inquiry counts as one participation, not one participant. The report says s
 
 from sqlalchemy import case, func, or_, select
 
-from bureau.domain.anonymisation import Published, publish
+from bureau.domain.anonymisation import KEY_SPACE, Count, Published, publish
 from bureau.domain.periods import Period
 from bureau.extensions import db
 from bureau.models import StatRecord
@@ -51,7 +51,9 @@ def funder_report(office_id: int, period: Period, *, k: int) -> dict[str, Publis
     """The three tables of the period (each inquiry one participation), suppressed for k."""
     sex, age, disadvantaged = _sex(), _age(), _disadvantaged()
     rows = db.session.execute(
-        select(sex, age, disadvantaged, func.count())
+        select(
+            sex, age, disadvantaged, func.count(), func.coalesce(func.sum(StatRecord.cell_key), 0)
+        )
         .where(
             StatRecord.office_id == office_id,
             StatRecord.received_on >= period.start,
@@ -59,11 +61,12 @@ def funder_report(office_id: int, period: Period, *, k: int) -> dict[str, Publis
         )
         .group_by(sex, age, disadvantaged)
     ).all()
-    counts = {key: dict.fromkeys(codes, 0) for key, codes in TABLES.items()}
-    for s, a, d, n in rows:
-        counts["funder_sex"][s] += n
-        counts["funder_age"][a] += n
-        counts["funder_disadvantaged"][d] += n
+    counts = {key: dict.fromkeys(codes, Count()) for key, codes in TABLES.items()}
+    for s, a, d, n, key_sum in rows:
+        count = Count(n, key_sum % KEY_SPACE)
+        counts["funder_sex"][s] += count
+        counts["funder_age"][a] += count
+        counts["funder_disadvantaged"][d] += count
     return {
         key: publish(key, codes, ["n"], [[counts[key][c]] for c in codes], k, row_totals=False)
         for key, codes in TABLES.items()

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from bureau.domain import DomainError
 
-FIRST_YEAR = 2000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def month_start(day: date) -> date:
@@ -50,8 +50,8 @@ class Period:
 
     @classmethod
     def between(cls, first_month: date, last_month: date) -> "Period":
-        """Custom: from one month to another. Whole months, so two periods that differ by
-        a day cannot be subtracted to reveal that day's inquiries."""
+        """From one month to another: a recommendation's evidence period (the statistics
+        pages offer calendar months, quarters and years only)."""
         first, last = month_start(first_month), month_start(last_month)
         _year(first.year)
         _year(last.year)
@@ -81,7 +81,7 @@ class Period:
 
 
 def _year(year: int) -> int:
-    if not FIRST_YEAR <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise DomainError(_l("Невалидна година."), "year")
     return year
 

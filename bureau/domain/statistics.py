@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bureau.domain import DomainError
-from bureau.domain.anonymisation import Published, publish, publish_figure
+from bureau.domain.anonymisation import Count, Published, publish, publish_figure
 from bureau.domain.periods import Period
 from bureau.domain.summary import Filters, monthly_totals, value_counts
 from bureau.extensions import db
@@ -96,16 +96,23 @@ def dashboard(
     return board
 
 
-def _by_dimension(rows) -> dict[str, Counter]:
-    counts: dict[str, Counter] = {}
-    for _office_id, dimension, value, n in rows:
-        counts.setdefault(dimension, Counter())[value] += n
+def _by_dimension(rows) -> dict[str, "Counts"]:
+    counts: dict[str, Counts] = {}
+    for _office_id, dimension, value, count in rows:
+        counts.setdefault(dimension, Counts())[value] += count
     return _Missing(counts)
+
+
+class Counts(dict):
+    """Counts (with their cell keys) by code; a missing code has none."""
+
+    def __missing__(self, key) -> Count:
+        return Count()
 
 
 class _Missing(dict):
     def __missing__(self, key):
-        return Counter()
+        return Counts()
 
 
 def _categories(present: set[str]) -> list[str]:
@@ -125,29 +132,29 @@ def _settlements(office_ids: list[int]) -> dict[str, int | None]:
 
 
 def _category_month(monthly, period: Period, categories: list[str], k: int) -> Published:
-    counts = Counter()
-    for _office_id, month, category, n in monthly:
+    counts = Counts()
+    for _office_id, month, category, count in monthly:
         if period.start <= month < period.end:
-            counts[category, month] += n
+            counts[category, month] += count
     months = period.months
     values = [[counts[c, m] for m in months] for c in categories]
     return publish("category_month", categories, [m.strftime("%Y-%m") for m in months], values, k)
 
 
-def _one_way(key: str, rows, counts: Counter, k: int) -> Published:
+def _one_way(key: str, rows, counts: "Counts", k: int) -> Published:
     """A one-way table with its total; codes found in the data but not listed are added."""
     codes = [str(r) for r in rows]
     codes += sorted(set(counts) - set(codes))
     return publish(key, codes, ["n"], [[counts[c]] for c in codes], k, row_totals=False)
 
 
-def _open(values: Counter, today: date) -> Counter:
+def _open(values: "Counts", today: date) -> "Counts":
     """Open cases now, on track or overdue (waiting for the citizen pauses the clock)."""
-    result = Counter(on_track=0, overdue=0)
-    for value, n in values.items():
+    result = Counts()
+    for value, count in values.items():
         status, _sep, due = value.partition("|")
         late = status != "waiting" and due and date.fromisoformat(due) < today
-        result["overdue" if late else "on_track"] += n
+        result["overdue" if late else "on_track"] += count
     return result
 
 
@@ -170,11 +177,12 @@ def _rising(current: Published, before: Published) -> list[Rise]:
     return sorted(rises, key=lambda r: (-r.change, r.category))[:5]
 
 
-def _figures(tables: dict[str, Published], before: Published, days: Counter, k: int) -> dict:
+def _figures(tables: dict[str, Published], before: Published, days: "Counts", k: int) -> dict:
     total, previous = tables["category_month"].total, before.total
     change = None
     if not total.suppressed and not previous.suppressed and previous.count:
         change = round(100 * (total.count - previous.count) / previous.count, 1)
+    days = Counter({value: count.n for value, count in days.items()})
     resolved = sum(days.values())
     return {
         "total": total,
@@ -237,15 +245,15 @@ def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Publi
     """Offices side by side (by category, by channel), each cell suppressed on its own."""
     monthly = monthly_totals(office_ids, period.start, period.end, Filters())
     rows = [str(o) for o in office_ids]
-    by_category = Counter()
-    for office_id, _month, category, n in monthly:
-        by_category[str(office_id), category] += n
+    by_category = Counts()
+    for office_id, _month, category, count in monthly:
+        by_category[str(office_id), category] += count
     categories = _categories({c for _o, c in by_category})
-    channel = Counter()
-    for office_id, dimension, value, n in value_counts(office_ids, period.start, period.end,
-                                                       Filters()):  # fmt: skip
+    channel = Counts()
+    for office_id, dimension, value, count in value_counts(office_ids, period.start, period.end,
+                                                           Filters()):  # fmt: skip
         if dimension == "channel":
-            channel[str(office_id), value] += n
+            channel[str(office_id), value] += count
     channels = [c.value for c in Channel]
     return {
         "office_category": publish("office_category", rows, categories,

@@ -9,7 +9,6 @@ Filters the cube does not hold (settlement, channel, affiliation) count StatReco
 """
 
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from bureau.domain.anonymisation import KEY_SPACE, Count
 from bureau.domain.periods import month_start, months_between, next_month
 from bureau.extensions import db
 from bureau.models import OPEN_STATUSES, Flag, StatRecord
@@ -44,7 +44,7 @@ CHECK_SECONDS = 600
 COLUMNS = [getattr(S, name) for name in (
     "office_id", "received_on", "category", "ekatte", "channel", "gender", "age_band",
     "affiliation", "outcome", "referral_institution", "resolution_days", "resolved_on",
-    "due_on", "status", "satisfaction", "problem_solved", "would_recommend", *FLAGS,
+    "due_on", "status", "satisfaction", "problem_solved", "would_recommend", "cell_key", *FLAGS,
 )]  # fmt: skip
 
 
@@ -134,11 +134,17 @@ def _selects(records, keys: list, *, dims=None) -> list:
         label = cast(literal(name), String(20))
         shown = cast(literal(""), String(60)) if value is None else value
         group = [*keys] + ([] if value is None else [value])
-        query = select(*keys, label.label("dimension"), shown.label("value"), func.count())
+        query = select(*keys, label.label("dimension"), shown.label("value"), func.count(),
+                       _key_sum(records.c.cell_key))  # fmt: skip
         if condition is not None:
             query = query.where(condition)
         selects.append(query.select_from(records).group_by(*group))
     return selects
+
+
+def _key_sum(column):
+    """The sum of the records' cell keys (see anonymisation: counts and keys add alike)."""
+    return func.coalesce(func.sum(column), 0)
 
 
 def rebuild(office_id: int, month: date) -> None:
@@ -153,7 +159,9 @@ def rebuild(office_id: int, month: date) -> None:
                 CUBE.delete().where(CUBE.c.office_id == office_id, CUBE.c.month == month)
             )
             db.session.execute(
-                CUBE.insert().from_select([*KEY, "n"], union_all(*_selects(records, keys)))
+                CUBE.insert().from_select(
+                    [*KEY, "n", "key_sum"], union_all(*_selects(records, keys))
+                )
             )
     except IntegrityError:
         pass  # another request rebuilt the month at the same moment; its rows stand
@@ -214,39 +222,44 @@ def ensure_current(office_ids: list[int], start: date, end: date) -> None:
 
 
 def monthly_totals(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:
-    """(office_id, month, category, n): how many inquiries each month and category."""
+    """(office_id, month, category, Count): how many inquiries each month and category."""
     if filters.needs_records:
         year, month = extract("year", S.received_on), extract("month", S.received_on)
         where = [*_range(office_ids, start, end), *filters.conditions()]
         query = (
-            select(S.office_id, year, month, S.category, func.count())
+            select(S.office_id, year, month, S.category, func.count(), _key_sum(S.cell_key))
             .where(*where)
             .group_by(S.office_id, year, month, S.category)
         )
-        return [(o, date(int(y), int(m), 1), c, n) for o, y, m, c, n in db.session.execute(query)]
+        rows = db.session.execute(query)
+        return [(o, date(int(y), int(m), 1), c, _count(n, k)) for o, y, m, c, n, k in rows]
     ensure_current(office_ids, start, end)
-    query = select(CUBE.c.office_id, CUBE.c.month, CUBE.c.category, CUBE.c.n).where(
+    query = select(CUBE.c.office_id, CUBE.c.month, CUBE.c.category, CUBE.c.n, CUBE.c.key_sum).where(
         *_cube_range(office_ids, start, end, filters), CUBE.c.dimension == "all", CUBE.c.n != 0
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(o, m, c, _count(n, k)) for o, m, c, n, k in db.session.execute(query)]
 
 
 def value_counts(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:
-    """(office_id, dimension, value, n) over the range, every dimension but "all"."""
+    """(office_id, dimension, value, Count) over the range, every dimension but "all"."""
     if filters.needs_records:
         records = _records([*_range(office_ids, start, end), *filters.conditions()])
         dims = [name for name, _value, _condition in dimensions(records.c) if name != "all"]
         query = union_all(*_selects(records, [records.c.office_id], dims=dims))
-        return [tuple(row) for row in db.session.execute(query)]
+        return [(o, d, v, _count(n, k)) for o, d, v, n, k in db.session.execute(query)]
     ensure_current(office_ids, start, end)
     n = func.sum(CUBE.c.n)
     query = (
-        select(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value, n)
+        select(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value, n, func.sum(CUBE.c.key_sum))
         .where(*_cube_range(office_ids, start, end, filters), CUBE.c.dimension != "all")
         .group_by(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value)
         .having(n != 0)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(o, d, v, _count(n, k)) for o, d, v, n, k in db.session.execute(query)]
+
+
+def _count(n, key_sum) -> Count:
+    return Count(int(n), int(key_sum or 0) % KEY_SPACE)
 
 
 def _range(office_ids, start, end) -> list:
@@ -267,23 +280,30 @@ def _snapshot(connection, record_id: int):
     return connection.execute(select(*COLUMNS).where(S.id == record_id)).mappings().one_or_none()
 
 
-def _counts(row) -> Counter:
-    """The cube keys one StatRecord counts towards (none for a missing row)."""
+def _counts(row, sign: int = 1) -> dict[tuple, tuple[int, int]]:
+    """The cube keys one StatRecord counts towards, with what it adds to n and key_sum."""
     if row is None:
-        return Counter()
+        return {}
     prefix = (row["office_id"], month_start(row["received_on"]), row["category"])
-    return Counter((*prefix, dim, value) for dim, value in record_pairs(row))
+    share = (sign, sign * (row["cell_key"] or 0))
+    return {(*prefix, dim, value): share for dim, value in record_pairs(row)}
 
 
-def _apply(connection, delta: Counter) -> None:
-    changes = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(delta.items()) if n]
+def _apply(connection, delta: dict[tuple, tuple[int, int]]) -> None:
+    changes = [
+        dict(zip(KEY, key, strict=True), n=n, key_sum=key_sum)
+        for key, (n, key_sum) in sorted(delta.items())
+        if n or key_sum
+    ]
     if not changes:
         return
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     statement = insert(CUBE)
     statement = statement.on_conflict_do_update(
-        index_elements=list(KEY), set_={"n": CUBE.c.n + statement.excluded.n}
-    )
+        index_elements=list(KEY),
+        set_={"n": CUBE.c.n + statement.excluded.n,
+              "key_sum": CUBE.c.key_sum + statement.excluded.key_sum},
+    )  # fmt: skip
     connection.execute(statement, changes)
 
 
@@ -305,8 +325,11 @@ def _changed(_mapper, connection, target) -> None:
     _apply(connection, _net(before, _snapshot(connection, target.id)))
 
 
-def _net(before, after) -> Counter:
-    """What the change did to the cube: +1 for each key gained, -1 for each key lost."""
-    delta = _counts(after)
-    delta.subtract(_counts(before))
+def _net(before, after) -> dict[tuple, tuple[int, int]]:
+    """What the change did to the cube: the record added to each key gained, taken from
+    each key lost (a key both before and after nets to nothing)."""
+    delta = dict(_counts(after))
+    for key, (n, key_sum) in _counts(before, -1).items():
+        was = delta.get(key, (0, 0))
+        delta[key] = (was[0] + n, was[1] + key_sum)
     return delta

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bureau.extensions import db
@@ -26,3 +26,6 @@ class StatCube(db.Model):
     dimension: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(60), default="")
     n: Mapped[int] = mapped_column(default=0)
+    # The sum of those records' cell keys (mod 2**31 when used): counts and keys add up
+    # the same way, so any period or filter gets its cell key from the summary.
+    key_sum: Mapped[int] = mapped_column(BigInteger, default=0)

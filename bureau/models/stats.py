@@ -1,11 +1,14 @@
 """The de-identified record that every statistic is computed from."""
 
+import secrets
 from datetime import date
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bureau.extensions import db
+
+KEY_SPACE = 2**31  # as bureau.domain.anonymisation.KEY_SPACE (models import no domain)
 
 
 class StatRecord(db.Model):
@@ -49,5 +52,8 @@ class StatRecord(db.Model):
     satisfaction: Mapped[int | None]
     problem_solved: Mapped[str | None] = mapped_column(String(10))
     would_recommend: Mapped[bool | None]
+    # The record's secret share of every count it is in (bureau/domain/anonymisation.py):
+    # random, given once, never shown, never changed.
+    cell_key: Mapped[int] = mapped_column(default=lambda: secrets.randbelow(KEY_SPACE))
 
     inquiry = relationship("Inquiry")

@@ -131,6 +131,7 @@ def funder_export(kind: str):
 def export_meta(query: StatsQuery, k: int) -> dict:
     return {
         "threshold": k,
+        "adjustment": stats_export.ADJUSTMENT,
         "office": {"code": query.office.code, "name": query.office.name},
         "period": query.period.as_dict(),
         "filters": query.filters.as_dict(),

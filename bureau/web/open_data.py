@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin
 
 from bureau.domain import DomainError, offices, recommendations, statistics
 from bureau.domain.deadlines import sofia_today
+from bureau.domain.periods import FIRST_YEAR, LAST_YEAR
 from bureau.domain.statistics import PUBLIC_GROUPS, Filters
 from bureau.permissions import public
 from bureau.web import stats_export
@@ -23,14 +24,9 @@ CACHE = "public, max-age=3600"
 
 
 def _query(args):
-    """Office and period for the public: `year` (+ `quarter`), or `from` and `to` (YYYY-MM)."""
+    """Office and period for the public: a calendar `year`, or one of its `quarter`s."""
     values = {key: args.get(key, "") for key in ("office", "year", "quarter", "from", "to")}
-    if values["from"] or values["to"]:
-        values["period"] = "custom"
-    elif values["quarter"]:
-        values["period"] = "quarter"
-    else:
-        values["period"] = "year"
+    values["period"] = "quarter" if values["quarter"] else "year"
     return parse(values, AnonymousUserMixin(), sofia_today(), office_required=False)
 
 
@@ -80,6 +76,7 @@ def api():
     labels = Labels([query.office.id])
     meta = {
         "threshold": board.threshold,
+        "adjustment": stats_export.ADJUSTMENT,
         "office": {"code": query.office.code, "name": query.office.name},
         "period": query.period.as_dict(),
         "filters": {},
@@ -97,19 +94,20 @@ CELL = {
     "type": "object",
     "properties": {"count": {"type": ["integer", "null"]}, "suppressed": {"type": "boolean"}},
 }
-MONTH = {"type": "string", "pattern": "^\\d{4}-\\d{2}$", "description": "YYYY-MM"}
 OPENAPI_PATH = {
     "get": {
         "summary": "Anonymised statistics of an office (no token needed)",
-        "description": "Counts from 1 to threshold-1 are suppressed (count null, "
-        "suppressed true), and further cells where a total would reveal them.",
+        "description": "Calendar years and quarters only. Every count is adjusted by a "
+        "small amount that depends only on the records it counts (the same records always "
+        "give the same figure), so totals may differ from the sum of their parts; counts "
+        "from 1 to threshold-1 are then suppressed (count null, suppressed true), and "
+        "further cells where a total would reveal them.",
         "security": [],
         "parameters": [
             {"name": "office", "in": "query", "schema": {"type": "string"}},
-            {"name": "year", "in": "query", "schema": {"type": "integer"}},
+            {"name": "year", "in": "query",
+             "schema": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}},
             {"name": "quarter", "in": "query", "schema": {"enum": [1, 2, 3, 4]}},
-            {"name": "from", "in": "query", "schema": MONTH},
-            {"name": "to", "in": "query", "schema": MONTH},
             {"name": "group_by", "in": "query", "schema": {"enum": list(PUBLIC_GROUPS)}},
             {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}},
         ],

@@ -11,6 +11,13 @@ from openpyxl import Workbook
 from bureau.domain.anonymisation import Cell, Published
 from bureau.web.stats_labels import TITLES, TOTAL, Labels, cell_text
 
+# What every export says of its figures (domain/anonymisation.py explains why).
+ADJUSTMENT = (
+    "cell-key perturbation: each count other than 0 is adjusted by at most 2, always the "
+    "same for the same inquiries; totals are adjusted on their own, so parts need not add "
+    "up; adjusted counts from 1 to threshold-1 are suppressed"
+)
+
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [

@@ -1,9 +1,12 @@
 """The statistics' query string: office, period and filters, shared by every statistics view.
 
 Parameters: `office` (code; the administrator's choice, everyone else sees their own),
-`period` (month | quarter | year | custom), `year`, `month`, `quarter`, `from` and `to`
-(YYYY-MM, for custom), and the filters `settlement` (EKATTE), `category`, `channel`,
-`affiliation`. What does not parse is ignored and the default used, with a message.
+`period` (month | quarter | year), `year`, `month`, `quarter`, and the filters
+`settlement` (EKATTE), `category`, `channel`, `affiliation`. What does not parse is
+ignored and the default used, with a message.
+
+Periods are calendar months, quarters and years only, never free ranges: each range
+would be one more overlapping view of the same months (see domain/anonymisation.py).
 """
 
 from dataclasses import dataclass
@@ -18,11 +21,13 @@ from bureau.domain.statistics import Filters, Period
 from bureau.extensions import db
 from bureau.models import Affiliation, Category, Channel, Office, Role
 
+FIXED_PERIODS = _l(
+    "Статистиката се публикува за календарни месеци, тримесечия и години, не за произволни периоди."
+)
 PERIOD_KINDS = {
     "month": _l("месец"),
     "quarter": _l("тримесечие"),
     "year": _l("година"),
-    "custom": _l("от месец до месец"),
 }
 
 
@@ -46,12 +51,13 @@ def parse(args, user, today: date, *, office_required: bool = True) -> StatsQuer
     if office is None and office_required:
         abort(404)
     values = {key: (args.get(key) or "").strip()[:20] for key in (
-        "period", "year", "month", "quarter", "from", "to",
-        "settlement", "category", "channel", "affiliation",
+        "period", "year", "month", "quarter", "settlement", "category", "channel", "affiliation",
     )}  # fmt: skip
     values["office"] = office.code if office else ""
     error = None
     try:
+        if args.get("from") or args.get("to"):
+            raise DomainError(FIXED_PERIODS, "from")
         period = period_from(values, today)
     except DomainError as problem:
         error = str(problem.message)
@@ -73,11 +79,6 @@ def period_from(values: dict, today: date) -> Period:
     if kind == "quarter":
         values["quarter"] = str(_integer(values.get("quarter"), (today.month - 1) // 3 + 1))
         return Period.quarter(year, int(values["quarter"]))
-    if kind == "custom":
-        first, last = _month(values.get("from")), _month(values.get("to"))
-        if first is None or last is None:
-            raise DomainError(_l("Изберете начален и краен месец (ГГГГ-ММ)."), "from")
-        return Period.between(first, last)
     return Period.year(year)
 
 
@@ -88,15 +89,6 @@ def _integer(value: str | None, default: int) -> int:
         return int(value)
     except ValueError:
         raise DomainError(_l("Невалиден период."), "period") from None
-
-
-def _month(value: str | None) -> date | None:
-    """YYYY-MM (a whole date YYYY-MM-DD means its month: periods are whole months)."""
-    parts = (value or "").split("-")
-    try:
-        return date(int(parts[0]), int(parts[1]), 1) if len(parts) in (2, 3) else None
-    except ValueError:
-        return None
 
 
 def _office(code: str, user) -> Office | None:

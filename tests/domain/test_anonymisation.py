@@ -7,8 +7,11 @@ from hypothesis import strategies as st
 
 from bureau.domain.anonymisation import (
     HIDDEN,
+    KEY_SPACE,
+    Count,
     State,
     augmented,
+    perturb,
     protect,
     publish,
     publish_figure,
@@ -172,3 +175,26 @@ def test_json_cell_carries_count_and_suppressed():
     assert table.total is None
     assert table.cell("a").as_json() == {"count": 7, "suppressed": False}
     assert table.cell("b").as_json() == {"count": None, "suppressed": True}
+
+
+def test_every_count_and_total_is_adjusted_by_its_own_key():
+    a, b, c = Count(6, 1_500_000_000), Count(9, 1_900_000_000), Count(7, 1_100_000_000)
+    table = publish("t", ["r1", "r2"], ["x", "y"], [[a, b], [c, Count()]], 1)
+    assert [[cell.count for cell in row] for row in table.cells] == [
+        [perturb(a), perturb(b)],
+        [perturb(c), 0],
+    ]
+    assert table.row_totals[0].count == perturb(a + b)
+    assert table.column_totals[0].count == perturb(a + c)
+    assert table.total.count == perturb(a + b + c)
+    assert (a + b).key == (1_500_000_000 + 1_900_000_000) % KEY_SPACE
+    # These keys move the counts: the table no longer adds up exactly, by design.
+    assert perturb(a) == 7 and perturb(b) == 8  # the bands of +1 and -1
+
+
+def test_an_adjusted_count_below_k_is_hidden_like_a_small_one():
+    lowered = Count(5, int(0.75 * KEY_SPACE))  # the band of -1
+    assert perturb(lowered) == 4
+    table = publish("t", ["a", "b"], ["n"], [[lowered], [Count(40, 0)]], 5, row_totals=False)
+    assert table.cell("a").suppressed and table.cell("a").primary
+    assert table.cell("b").suppressed  # the total would give it back

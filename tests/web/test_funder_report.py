@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bureau.extensions import db
 from bureau.models import AuditEntry, Role
 from bureau.web import stats_labels
-from tests.factories import make_inquiry, make_office
+from tests.factories import make_inquiry, make_office, without_adjustment
 
 SECRET = "Христофорина Уникалова"
 
@@ -19,6 +19,7 @@ def log_people(n: int, **citizen) -> None:
     office = make_office()
     for _ in range(n):
         make_inquiry(office, citizen={"name": SECRET, **citizen}, description=SECRET)
+    without_adjustment()
 
 
 def test_page_shows_the_three_tables_suppressed_and_no_person(client, login_as):

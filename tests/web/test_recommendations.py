@@ -8,7 +8,7 @@ import pytest
 from bureau.domain.deadlines import sofia_today
 from bureau.extensions import db
 from bureau.models import Recommendation, Role
-from tests.factories import PASSWORD, make_inquiry, make_office, make_user
+from tests.factories import PASSWORD, make_inquiry, make_office, make_user, without_adjustment
 
 
 @pytest.fixture
@@ -164,6 +164,7 @@ def test_evidence_shows_the_linked_categories_as_published(client, member):
     office = make_office()
     for _ in range(6):
         make_inquiry(office, category="transport_roads")
+    without_adjustment()
     year = sofia_today().year
     recommendation = create(client, evidence_from=f"{year}-01", evidence_to=f"{year}-12")
     page = client.get(f"/commission/recommendations/{recommendation.id}").text
