@@ -73,9 +73,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (public, feedback_desk):  # the citizen-facing site and its desk side
         app.register_blueprint(module.bp)
-    from bureau.web import audit, mfa, privacy
+    from bureau.web import audit, mfa, outbox, privacy
 
-    for module in (audit, mfa, privacy):  # audit trail, two-factor login, subject requests
+    # audit trail, two-factor login, subject requests, failing mail
+    for module in (audit, mfa, privacy, outbox):
         app.register_blueprint(module.bp)
     from bureau.web import commission, open_data, recommendations
 

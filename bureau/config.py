@@ -69,6 +69,9 @@ def from_env(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("BUREAU_MAIL_PASSWORD"),
         "MAIL_USE_TLS": _env_bool("BUREAU_MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("BUREAU_MAIL_SENDER", "bureau@localhost"),
+        # A message is retried (at the longest interval after the first day) until this
+        # old, then marked failed; /admin/outbox can send it again.
+        "MAIL_GIVE_UP_DAYS": int(os.environ.get("BUREAU_MAIL_GIVE_UP_DAYS", "7")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("BUREAU_SECURE_COOKIES", False),

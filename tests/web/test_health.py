@@ -1,15 +1,41 @@
 """/healthz: for load balancers and monitoring, without logging in."""
 
+from datetime import timedelta
+
 import pytest
 
 from bureau import create_app
+from bureau.domain import notifications
 from bureau.extensions import db
+from bureau.models import utcnow
+from tests.factories import make_inquiry
 
 
 def test_health_check_is_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "mail": {"pending": 0, "oldest_pending_minutes": None, "failed": 0},
+    }
+
+
+def test_health_check_reports_mail_that_waits_and_stays_200(client):
+    """A monitor sees the backlog; the load balancer keeps the site in rotation, since an
+    SMTP outage must not take the whole site down with it."""
+    case = make_inquiry()
+    waiting = notifications.queue_email("expert@kresna.test", "overdue", {"case": case},
+                                        inquiry=case)  # fmt: skip
+    given_up = notifications.queue_email("coordinator@kresna.test", "overdue", {"case": case},
+                                         inquiry=case)  # fmt: skip
+    db.session.flush()
+    waiting.created_at = utcnow() - timedelta(minutes=95)
+    notifications.mark_failed(given_up, "550", utcnow(), give_up_after=timedelta(0))
+    db.session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["mail"] == {"pending": 1, "oldest_pending_minutes": 95, "failed": 1}
 
 
 @pytest.mark.parametrize(
