@@ -30,6 +30,8 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     app.config.update(config.from_env(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config)
 
 
 def register_extensions(app: Flask) -> None:

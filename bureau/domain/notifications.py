@@ -67,6 +67,17 @@ def base_url() -> str:
     return current_app.config.get("BASE_URL", "").rstrip("/") or DEVELOPMENT_URL
 
 
+def public_url() -> str:
+    """The public site's address for citizens' links (BUREAU_PUBLIC_URL): configuration
+    only, never a request's Host. Production refuses to start without it (security.py)."""
+    return current_app.config.get("PUBLIC_URL", "").rstrip("/") or base_url()
+
+
+def status_url(reference: str) -> str:
+    """The public status page of a case, for e-mails, receipts and their QR code."""
+    return f"{public_url()}/status?ref={reference}"
+
+
 def claim_due(now: datetime, limit: int = 100) -> list[OutboxMessage]:
     """Claim pending messages whose time has come. A message claimed by one job is
     skipped by any other job running at the same time, so none is sent twice."""
