@@ -86,7 +86,10 @@ def normalise_email(email: str) -> str:
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    # Also as typed: an account made before addresses were normalised (an IDN domain
+    # stored as xn--…) still logs in.
+    keys = {normalise_email(email), (email or "").strip().lower()}
+    return db.session.scalar(select(User).where(User.email.in_(keys)))
 
 
 def create_user(

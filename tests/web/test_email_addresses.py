@@ -176,3 +176,10 @@ def test_users_create_checks_the_address_too(app):
                      "desk", "--office", "KRS", "--password", PASSWORD])  # fmt: skip
     assert made.exit_code == 0, made.output
     assert accounts.get_user_by_email("desk2@kresna.test") is not None
+
+
+def test_an_account_stored_before_normalisation_still_logs_in(app):
+    user = make_user(Role.DESK)
+    user.email = "desk@xn--e1afmkfd.xn--90ae"  # as the old code kept what was typed
+    db.session.commit()
+    assert accounts.authenticate("desk@xn--e1afmkfd.xn--90ae", PASSWORD) == user
