@@ -95,12 +95,12 @@ class TrustedHosts:
 
     MESSAGE = "400: непознат адрес на сайта (Host). / Unknown host.\n"
 
-    def __init__(self, wsgi_app, config):
-        self.wsgi_app, self.config = wsgi_app, config
+    def __init__(self, wsgi_app, settings):
+        self.wsgi_app, self.settings = wsgi_app, settings  # app.config: read per request
 
     def __call__(self, environ, start_response):
         try:
-            get_host(environ, trusted_hosts=self.config.get("TRUSTED_HOSTS"))
+            get_host(environ, trusted_hosts=self.settings.get("TRUSTED_HOSTS"))
         except SecurityError:
             refused = Response(self.MESSAGE, 400, mimetype="text/plain")
             refused.headers.update(STATIC_HEADERS)

@@ -86,12 +86,14 @@ def deliver(now: datetime, report: Report) -> None:
             connection.__exit__(None, None, None)
 
 
-def _send_one(smtp, message: OutboxMessage, now: datetime, report: Report, give_up_after) -> None:
+def _send_one(
+    smtp, message: OutboxMessage, now: datetime, report: Report, give_up_after: timedelta
+) -> None:
     """One message: sent, or its error kept (`smtp` is None when sending is suppressed)."""
     try:
         recipient = emails.parse(message.to).ascii
-    except DomainError:  # stored before addresses were checked: it can never go
-        notifications.mark_failed(message, f"address refused: {message.to!r}", now,
+    except DomainError as refused:  # stored before addresses were checked: it can never go
+        notifications.mark_failed(message, f"address refused: {refused.message}", now,
                                   give_up_after=give_up_after, permanent=True)  # fmt: skip
     else:
         sender = current_app.config["MAIL_DEFAULT_SENDER"]
@@ -107,11 +109,10 @@ def _send_one(smtp, message: OutboxMessage, now: datetime, report: Report, give_
             report.sent += 1
             return
     report.failed += 1
-    if message.status == "failed":
+    if message.status == "failed":  # no address or error text: they may name a citizen
         current_app.logger.error(
-            "mail %d to %r given up after %d attempts: %s",
-            message.id, message.to, message.attempts, message.last_error,
-        )  # fmt: skip
+            "mail %d given up after %d attempts; see /admin/outbox", message.id, message.attempts
+        )
 
 
 def build_email(message: OutboxMessage, recipient: str, sender) -> EmailMessage:

@@ -41,8 +41,8 @@ def queue_email(
         return None
     try:
         address = emails.parse(to)
-    except DomainError:
-        current_app.logger.warning("mail %r not queued: the address %r is refused", template, to)
+    except DomainError as refused:  # the address is not logged: it may be a citizen's
+        current_app.logger.warning("mail %r not queued: %s", template, refused.message)
         return None
     context = {**context, "base_url": base_url()}
     with force_locale(language):
