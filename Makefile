@@ -27,6 +27,8 @@ extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o bureau/translations/messages.pot .
 	$(BIN)/pybabel update -i bureau/translations/messages.pot -d bureau/translations --no-fuzzy-matching
 
+# Citizens' links (receipts, QR codes, e-mails) point at the demo's own address.
+run: export BUREAU_PUBLIC_URL ?= http://127.0.0.1:5000
 run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo load --cases 3000 && touch instance/.demo-loaded; \

@@ -32,6 +32,8 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     app.config.update(config.from_env(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config)
 
 
 def register_extensions(app: Flask) -> None:
@@ -74,9 +76,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (public, feedback_desk):  # the citizen-facing site and its desk side
         app.register_blueprint(module.bp)
-    from bureau.web import audit, mfa, privacy
+    from bureau.web import audit, mfa, outbox, privacy
 
-    for module in (audit, mfa, privacy):  # audit trail, two-factor login, subject requests
+    # audit trail, two-factor login, subject requests, failing mail
+    for module in (audit, mfa, privacy, outbox):
         app.register_blueprint(module.bp)
     from bureau.web import commission, open_data, recommendations
 

@@ -3,6 +3,10 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+# Hosts every installation answers to: a health check or a cron job on the machine itself.
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -10,6 +14,25 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def is_production(config) -> bool:
+    """Served to the world: over HTTPS (secure cookies) or behind a reverse proxy."""
+    return bool(config.get("SESSION_COOKIE_SECURE") or config.get("PROXY_FIX"))
+
+
+def trusted_hosts(config) -> list[str]:
+    """The hosts of BUREAU_PUBLIC_URL and BUREAU_BASE_URL, and the machine itself: a
+    request with any other Host header is refused (400) before it reaches a view."""
+    hosts = [urlsplit(config.get(key) or "").hostname for key in ("PUBLIC_URL", "BASE_URL")]
+    return list(dict.fromkeys([h for h in hosts if h] + list(LOCAL_HOSTS)))
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -69,6 +92,9 @@ def from_env(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("BUREAU_MAIL_PASSWORD"),
         "MAIL_USE_TLS": _env_bool("BUREAU_MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("BUREAU_MAIL_SENDER", "bureau@localhost"),
+        # A message is retried (at the longest interval after the first day) until this
+        # old, then marked failed; /admin/outbox can send it again.
+        "MAIL_GIVE_UP_DAYS": int(os.environ.get("BUREAU_MAIL_GIVE_UP_DAYS", "7")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("BUREAU_SECURE_COOKIES", False),
@@ -78,10 +104,13 @@ def from_env(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute",
         "LOGIN_LIMIT_PER_IP": "20 per minute",
         "PAGE_SIZE": 50,
-        # The public site's address, printed on receipts (default: this server's).
+        # The public site's address, for citizens' links in e-mails, on receipts and in
+        # their QR code; required in production (see security.require_public_url).
         "PUBLIC_URL": os.environ.get("BUREAU_PUBLIC_URL", ""),
         # The staff site's address, for links in e-mails sent by `jobs run`.
         "BASE_URL": os.environ.get("BUREAU_BASE_URL", ""),
+        # Host headers answered; None: derived by trusted_hosts() once the rest is known.
+        "TRUSTED_HOSTS": _env_list("BUREAU_TRUSTED_HOSTS"),
         "UPLOAD_FOLDER": os.environ.get(
             "BUREAU_UPLOAD_FOLDER", os.path.join(instance_path, "uploads")
         ),

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "stats.export": frozenset({M, C, A}),
     "recommendation.edit": frozenset({M}),  # the commission's register
     "stats.network": frozenset({A}),  # offices side by side
+    "mail.outbox": frozenset({C, A}),  # mail that fails: recipients and errors, a "retry"
 }
 
 # Marker for views anyone may open, logged in or not.

@@ -1,11 +1,16 @@
-"""HTTP hardening: security headers on every response, ProxyFix, the debug guard.
+"""HTTP hardening: security headers on every response, ProxyFix, the debug guard, and
+production's need of BUREAU_PUBLIC_URL (trusted hosts are Flask's TRUSTED_HOSTS, config.py).
 
 A small after_request of our own rather than Flask-Talisman: the policy is one
 constant, every header is checked by tests/web/test_security_headers.py.
 """
 
-from flask import Flask, g, request, session
+from flask import Flask, Response, g, request, session
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
+
+from bureau import config
 
 # No inline scripts anywhere (static/js only); inline styles are allowed because
 # Bootstrap's components and the e-mail-like receipt set a few style attributes.
@@ -37,11 +42,17 @@ class DebugRefused(RuntimeError):
     """Debug mode was asked for where it must never run."""
 
 
+class PublicUrlMissing(RuntimeError):
+    """Production without BUREAU_PUBLIC_URL: citizens' links would point nowhere useful."""
+
+
 def init_app(app: Flask) -> None:
     refuse_debug_in_production(app)
+    require_public_url(app)
     if app.config.get("PROXY_FIX"):
         # Exactly one trusted proxy in front: its X-Forwarded-For/-Proto are believed.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config)
     app.after_request(set_security_headers)
 
     from bureau.web import sessions
@@ -57,12 +68,45 @@ def refuse_debug_in_production(app: Flask) -> None:
     """
     if not app.debug:
         return
-    production = app.config.get("SESSION_COOKIE_SECURE") or app.config.get("PROXY_FIX")
-    if production or not app.config.get("ALLOW_DEBUG"):
+    if config.is_production(app.config) or not app.config.get("ALLOW_DEBUG"):
         raise DebugRefused(
             "Debug mode is refused: set BUREAU_ALLOW_DEBUG=1 on a development machine "
             "(never with BUREAU_SECURE_COOKIES or BUREAU_PROXY_FIX)."
         )
+
+
+def require_public_url(app: Flask) -> None:
+    """In production every link a citizen gets (the e-mailed receipt, the resolution
+    e-mail, the printed QR code) comes from BUREAU_PUBLIC_URL; without it the app refuses
+    to start, rather than mail links to the development address."""
+    url = app.config.get("PUBLIC_URL") or ""
+    if config.is_production(app.config) and not url.startswith(("https://", "http://")):
+        raise PublicUrlMissing(
+            "BUREAU_PUBLIC_URL must be set in production (BUREAU_SECURE_COOKIES or "
+            "BUREAU_PROXY_FIX): the public site's address, e.g. https://bureau.kresna.bg; "
+            "citizens' e-mails, receipts and QR codes link to it."
+        )
+
+
+class TrustedHosts:
+    """WSGI middleware: a request whose Host is not in TRUSTED_HOSTS gets a plain 400
+    before Flask sees it. (Flask's own check of the same setting leaves the request with
+    no URL adapter, so the error page could not be rendered and a 500 would follow.)"""
+
+    MESSAGE = "400: непознат адрес на сайта (Host). / Unknown host.\n"
+
+    def __init__(self, wsgi_app, settings):
+        self.wsgi_app, self.settings = wsgi_app, settings  # app.config: read per request
+
+    def __call__(self, environ, start_response):
+        try:
+            get_host(environ, trusted_hosts=self.settings.get("TRUSTED_HOSTS"))
+        except SecurityError:
+            refused = Response(self.MESSAGE, 400, mimetype="text/plain")
+            refused.headers.update(STATIC_HEADERS)
+            refused.headers["Cache-Control"] = "no-store"
+            return refused(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 def set_security_headers(response):

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, emails
 from bureau.extensions import db
 from bureau.models import ApiToken, Office, Role, User, utcnow
 
@@ -77,11 +77,19 @@ def hash_password(password: str, method: str = "scrypt") -> str:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """A login name as stored: the address rule's form in lower case. What is typed at
+    login is only looked up, never refused, so anything else is just trimmed."""
+    try:
+        return emails.parse(email).normalized.lower()
+    except DomainError:
+        return (email or "").strip().lower()
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    # Also as typed: an account made before addresses were normalised (an IDN domain
+    # stored as xn--…) still logs in.
+    keys = {normalise_email(email), (email or "").strip().lower()}
+    return db.session.scalar(select(User).where(User.email.in_(keys)))
 
 
 def create_user(
@@ -96,7 +104,7 @@ def create_user(
 ) -> User:
     """Create a staff account; every role but admin belongs to an office."""
     role = Role(role)
-    email = normalise_email(email)
+    email = emails.parse(email).normalized.lower()
     if get_user_by_email(email) is not None:
         raise DomainError(_l("Вече има потребител с този e-mail."), "email")
     if office is None and role != Role.ADMIN:

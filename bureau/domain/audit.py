@@ -61,6 +61,8 @@ ACTIONS = {
     "privacy.export": _l("Експорт на данни на гражданин"),
     "privacy.erase": _l("Заличаване на данни на гражданин"),
     "privacy.purge": _l("Изтичане на срока за съхранение"),
+    "mail.outbox_view": _l("Преглед на неизпратените писма"),
+    "mail.retry": _l("Повторно изпращане на писмо"),
 }
 # Substrings of detail keys that are never stored, whatever the caller passes.
 FORBIDDEN_KEYS = (

@@ -62,6 +62,7 @@ def send_monthly_digest(today: date) -> int:
                     "categories": _labelled(figures.categories, language),
                     "threshold": k,
                 },
+                office=office,
                 language=language,
             )
             queued += 1

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, deadlines, taxonomy
+from bureau.domain import DomainError, citizens, deadlines, emails, taxonomy
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -130,12 +130,12 @@ def _validate_citizen(data: IntakeData, office: Office) -> None:
         raise DomainError(
             _l("Въведете име, телефон или e-mail — или отбележете анонимно запитване."), "name"
         )
-    if len(citizen.name) > 200 or len(citizen.phone) > 40 or len(citizen.email) > 254:
+    if len(citizen.name) > 200 or len(citizen.phone) > 40:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "name")
     if len(phone_key(citizen.phone) or "") > PHONE_KEY_LENGTH:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "phone")
-    if citizen.email and ("@" not in citizen.email or " " in citizen.email.strip()):
-        raise DomainError(_l("Невалиден e-mail."), "email")
+    # Stored, and e-mailed the receipt, in the one form the outbox can send to.
+    citizen.email = emails.normalise(citizen.email)
 
 
 def _choice(value, codes, field_name: str) -> None:

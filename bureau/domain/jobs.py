@@ -6,17 +6,33 @@ as it goes, so a crash halfway keeps what was already done.
 """
 
 import contextlib
-import smtplib
+import email.policy
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
-from flask_mail import Message
 from sqlalchemy import or_, select, update
 
-from bureau.domain import assignment, deadlines, digest, lifecycle, notifications, privacy
+from bureau.domain import (
+    DomainError,
+    assignment,
+    deadlines,
+    digest,
+    emails,
+    lifecycle,
+    notifications,
+    privacy,
+)
 from bureau.extensions import db, mail
 from bureau.models import OPEN_STATUSES, Inquiry, OutboxMessage, utcnow
+
+# 7-bit only: a non-ASCII body goes out quoted-printable or base64, so no line is longer
+# than 78 characters (a strict server answers "500 Line too long" past 998 bytes).
+MIME_POLICY = email.policy.SMTP.clone(cte_type="7bit")
+# The oldest pending message may wait this long before the job logs an ERROR.
+ALERT_AFTER_MINUTES = 60
 
 
 @dataclass
@@ -37,51 +53,98 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     privacy.purge_expired(today or deadlines.sofia_today())  # retention: once a day
     db.session.commit()
     # The clock is read after the reminders are queued, so they go out in this run.
-    deliver(now or utcnow(), report)
+    now = now or utcnow()
+    deliver(now, report)
+    alert_if_mail_waits(now)
     return report
 
 
 def deliver(now: datetime, report: Report) -> None:
-    """Send the claimed messages over one SMTP connection; failures wait and retry."""
+    """Send the claimed messages over one SMTP connection. Whatever goes wrong with one
+    message is recorded on it (it waits and retries) and never stops the others."""
     messages = notifications.claim_due(now)
     if not messages:
         return
+    give_up_after = timedelta(days=current_app.config["MAIL_GIVE_UP_DAYS"])
     try:
         connection = mail.connect()
         connection.__enter__()
-    except (OSError, smtplib.SMTPException) as error:
+    except Exception as error:  # noqa: BLE001 (a bad setting too: kept on every message)
         for message in messages:
-            notifications.mark_failed(message, f"connect: {error}", now)
+            notifications.mark_failed(message, f"connect: {error}", now,
+                                      give_up_after=give_up_after)  # fmt: skip
             report.failed += 1
         db.session.commit()
-        current_app.logger.warning("SMTP unreachable; %d messages wait", len(messages))
+        current_app.logger.warning("SMTP unreachable (%s); %d messages wait", error, len(messages))
         return
     try:
         for message in messages:
-            _send_one(connection, message, now, report)
+            _send_one(connection.host, message, now, report, give_up_after)
             db.session.commit()  # each message's outcome is recorded as soon as known
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
+        with contextlib.suppress(Exception):
             connection.__exit__(None, None, None)
 
 
-def _send_one(connection, message: OutboxMessage, now: datetime, report: Report) -> None:
-    email = Message(
-        subject=message.subject,
-        recipients=[message.to],
-        body=message.body_text,
-        html=message.body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers={"X-Bureau-Message": str(message.id)},
-    )
+def _send_one(
+    smtp, message: OutboxMessage, now: datetime, report: Report, give_up_after: timedelta
+) -> None:
+    """One message: sent, or its error kept (`smtp` is None when sending is suppressed)."""
     try:
-        connection.send(email)
-    except (OSError, smtplib.SMTPException) as error:
-        notifications.mark_failed(message, str(error), now)
-        report.failed += 1
+        recipient = emails.parse(message.to).ascii
+    except DomainError as refused:  # stored before addresses were checked: it can never go
+        notifications.mark_failed(message, f"address refused: {refused.message}", now,
+                                  give_up_after=give_up_after, permanent=True)  # fmt: skip
     else:
-        notifications.mark_sent(message)
-        report.sent += 1
+        sender = current_app.config["MAIL_DEFAULT_SENDER"]
+        try:
+            built = build_email(message, recipient, sender)
+            if smtp is not None:
+                smtp.sendmail(_address_of(sender), [recipient], built.as_bytes())
+        except Exception as error:  # noqa: BLE001 (whatever it is, it stays on this message)
+            notifications.mark_failed(message, f"{type(error).__name__}: {error}", now,
+                                      give_up_after=give_up_after)  # fmt: skip
+        else:
+            notifications.mark_sent(message)
+            report.sent += 1
+            return
+    report.failed += 1
+    if message.status == "failed":  # no address or error text: they may name a citizen
+        current_app.logger.error(
+            "mail %d given up after %d attempts; see /admin/outbox", message.id, message.attempts
+        )
+
+
+def build_email(message: OutboxMessage, recipient: str, sender) -> EmailMessage:
+    """The MIME message: plain text with an HTML alternative, 7-bit transfer encodings."""
+    built = EmailMessage(policy=MIME_POLICY)
+    built["Subject"] = message.subject
+    built["From"] = formataddr(sender) if isinstance(sender, tuple) else sender
+    built["To"] = recipient
+    built["Date"] = formatdate(localtime=True)
+    built["Message-ID"] = make_msgid(domain=_address_of(sender).rpartition("@")[2] or None)
+    built["X-Bureau-Message"] = str(message.id)
+    built.set_content(message.body_text)
+    built.add_alternative(message.body_html, subtype="html")
+    return built
+
+
+def _address_of(sender) -> str:
+    return sender[1] if isinstance(sender, tuple) else parseaddr(sender)[1]
+
+
+def alert_if_mail_waits(now: datetime) -> dict:
+    """Log at ERROR while the oldest pending message has waited over an hour: an outage
+    that lasts, or a job that does not run. /healthz reports the same figures."""
+    health = notifications.health(now)
+    waited = health["oldest_pending_minutes"]
+    if waited is not None and waited > ALERT_AFTER_MINUTES:
+        current_app.logger.error(
+            "mail is not going out: the oldest of %d pending messages has waited %d minutes "
+            "(%d failed); check the SMTP server (BUREAU_MAIL_*) and /admin/outbox",
+            health["pending"], waited, health["failed"],
+        )  # fmt: skip
+    return health
 
 
 def send_overdue_reminders(today: date) -> int:
@@ -111,8 +174,8 @@ def send_overdue_reminders(today: date) -> int:
         recipients = [c.email for c in assignment.coordinators(case.office_id)]
         if case.expert is not None:
             recipients.append(case.expert.email)
-        for email in recipients:
-            notifications.queue_email(email, "overdue", {"case": case}, inquiry=case)
+        for address in recipients:
+            notifications.queue_email(address, "overdue", {"case": case}, inquiry=case)
         lifecycle.sync_stat_record(case, today)
         db.session.commit()
         sent += 1

@@ -1,42 +1,62 @@
 """E-mail through the outbox: rendered and stored in the transaction of the change.
 
-Delivery happens later (`flask --app wsgi jobs run`), with retries and back-off, so an
-SMTP outage delays mail but never loses it.
+Delivery happens later (`flask --app wsgi jobs run`), with retries and back-off. During an
+SMTP outage a message is retried, at the longest interval once the back-off steps are
+used up, until it is older than BUREAU_MAIL_GIVE_UP_DAYS; only then is it `failed`, and
+coordinators and the administrator can send it again from /admin/outbox.
 """
 
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, func, or_, select, update
 
+from bureau.domain import DomainError, emails
 from bureau.extensions import db
-from bureau.models import Inquiry, OutboxMessage, utcnow
+from bureau.models import Inquiry, Office, OutboxMessage, utcnow
 
-# Minutes to wait after the 1st, 2nd, ... failed attempt; then the message is failed.
+# Minutes to wait after the 1st, 2nd, ... failed attempt; the last step then repeats.
 BACKOFF_MINUTES = (1, 5, 30, 120, 720, 1440)
 CLAIM_SECONDS = 300
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
 
 
 def queue_email(
-    to: str, template: str, context: dict, *, inquiry: Inquiry | None = None, language="bg"
+    to: str,
+    template: str,
+    context: dict,
+    *,
+    inquiry: Inquiry | None = None,
+    office: Office | None = None,
+    language="bg",
 ) -> OutboxMessage | None:
     """Render templates/email/<template>.txt and .html into a pending outbox message.
 
-    The first line of the .txt template is the subject."""
+    The first line of the .txt template is the subject. An address the outbox could not
+    send to (stored before addresses were checked) queues nothing: it is logged instead,
+    so that the change causing the mail still goes through."""
     if not to:
+        return None
+    try:
+        address = emails.parse(to)
+    except DomainError as refused:  # the address is not logged: it may be a citizen's
+        current_app.logger.warning("mail %r not queued: %s", template, refused.message)
         return None
     context = {**context, "base_url": base_url()}
     with force_locale(language):
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
     subject, _sep, body = text.partition("\n")
+    office_id = inquiry.office_id if inquiry is not None else office.id if office else None
     message = OutboxMessage(
-        to=to.strip(),
+        to=address.normalized,
         subject=subject.strip()[:300],
         body_text=body.strip() + "\n",
         body_html=html,
         inquiry_id=inquiry.id if inquiry is not None else None,
+        office_id=office_id,
     )
     db.session.add(message)
     return message
@@ -44,7 +64,18 @@ def queue_email(
 
 def base_url() -> str:
     """The address staff use, for links in e-mails (BUREAU_BASE_URL)."""
-    return current_app.config.get("BASE_URL", "").rstrip("/") or "http://127.0.0.1:5000"
+    return current_app.config.get("BASE_URL", "").rstrip("/") or DEVELOPMENT_URL
+
+
+def public_url() -> str:
+    """The public site's address for citizens' links (BUREAU_PUBLIC_URL): configuration
+    only, never a request's Host. Production refuses to start without it (security.py)."""
+    return current_app.config.get("PUBLIC_URL", "").rstrip("/") or base_url()
+
+
+def status_url(reference: str) -> str:
+    """The public status page of a case, for e-mails, receipts and their QR code."""
+    return f"{public_url()}/status?ref={reference}"
 
 
 def claim_due(now: datetime, limit: int = 100) -> list[OutboxMessage]:
@@ -83,12 +114,61 @@ def mark_sent(message: OutboxMessage) -> None:
     message.attempts += 1
 
 
-def mark_failed(message: OutboxMessage, error: str, now: datetime) -> None:
-    """Try again later; give up only after the last back-off step."""
+def mark_failed(
+    message: OutboxMessage,
+    error: str,
+    now: datetime,
+    *,
+    give_up_after: timedelta,
+    permanent: bool = False,
+) -> None:
+    """Try again later, at the longest interval once the back-off steps are used up; give
+    up when the message is older than `give_up_after`, or at once if it can never go."""
     message.attempts += 1
     message.last_error = error[:500]
     message.claimed_until = None
-    if message.attempts > len(BACKOFF_MINUTES):
+    if permanent or now - message.created_at >= give_up_after:
         message.status = "failed"
     else:
-        message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
+        step = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
+        message.next_attempt_at = now + timedelta(minutes=step)
+
+
+def retry(message: OutboxMessage, now: datetime) -> None:
+    """Put a failing or failed message back in line for the next run of the job."""
+    if message.status == "sent":
+        raise DomainError(_l("Писмото вече е изпратено."))
+    message.status, message.next_attempt_at, message.claimed_until = "pending", now, None
+
+
+def troubled(office_id: int | None) -> Select:
+    """Failed messages and pending ones that failed before, newest first; of one office,
+    or of every office (None) for the administrator."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            or_(
+                OutboxMessage.status == "failed",
+                and_(OutboxMessage.status == "pending", OutboxMessage.attempts > 0),
+            )
+        )
+        .order_by(OutboxMessage.id.desc())
+    )
+    if office_id is not None:
+        query = query.where(OutboxMessage.office_id == office_id)
+    return query
+
+
+def health(now: datetime) -> dict:
+    """The outbox for /healthz and the job's alert: how much waits, for how long, and how
+    much was given up."""
+    pending, oldest = db.session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == "pending"
+        )
+    ).one()
+    failed = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+    )
+    minutes = max(0, int((now - oldest).total_seconds() // 60)) if oldest else None
+    return {"pending": pending, "oldest_pending_minutes": minutes, "failed": failed}

@@ -1,6 +1,5 @@
 """Inquiries citizens send themselves from the public site (channel `online`)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +12,7 @@ from bureau.extensions import db
 from bureau.models import Channel, ExpertProfile, Inquiry, Office, Role, User
 
 
-def submit(data: IntakeData, *, status_url: Callable[[str], str]) -> tuple[Inquiry, str | None]:
+def submit(data: IntakeData) -> tuple[Inquiry, str | None]:
     """Log the citizen's own inquiry; e-mail them the reference and PIN if they gave an address.
 
     The settlement decides the office. No staff member acts (actor None). Without any
@@ -27,12 +26,12 @@ def submit(data: IntakeData, *, status_url: Callable[[str], str]) -> tuple[Inqui
     data.channel = Channel.ONLINE.value
     data.anonymous = not data.citizen.has_identity
     inquiry, pin = intake.log_inquiry(data, office=office, actor=None)
-    email = data.citizen.email.strip()
+    email = data.citizen.email  # checked and normalised by the intake
     if pin is not None and email:
         context = {
             "reference": inquiry.reference,
             "pin": pin,
-            "status_url": status_url(inquiry.reference),
+            "status_url": notifications.status_url(inquiry.reference),
             "office": office,
             "due_date": inquiry.due_date,
         }

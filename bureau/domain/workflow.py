@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from bureau.domain import deadlines, lifecycle, notifications
@@ -23,8 +22,8 @@ def notify_citizen_of_resolution(case: Inquiry) -> None:
     citizen = case.citizen
     if citizen is None or not citizen.email or citizen.consent_at is None:
         return
-    public = (current_app.config.get("PUBLIC_URL") or notifications.base_url()).rstrip("/")
-    context = {"case": case, "status_url": f"{public}/status?ref={case.reference}"}
+    public = notifications.public_url()
+    context = {"case": case, "status_url": notifications.status_url(case.reference)}
     try:
         from bureau.domain import feedback
     except ImportError:  # the public site's feedback is optional for this step

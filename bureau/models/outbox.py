@@ -18,7 +18,10 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     inquiry_id: Mapped[int | None] = mapped_column(ForeignKey("inquiry.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    # Whose coordinators see the message if it fails (none: only the administrator).
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    # pending (failing too, once attempts > 0), sent, failed (given up: only "retry" resends)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,14 +14,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from bureau.domain import DomainError, accounts, offices
 from bureau.extensions import db
 from bureau.models import Office, Role, User
 from bureau.permissions import requires
 from bureau.web import audit
-from bureau.web.helpers import form_error
+from bureau.web.helpers import EmailAddress, form_error
 from bureau.web.params import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -45,7 +45,7 @@ USER_SORTS = {
 class UserForm(FlaskForm):
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(_l("Въведете e-mail.")), Email(_l("Невалиден e-mail."))],
+        validators=[DataRequired(_l("Въведете e-mail.")), EmailAddress()],
     )
     name = StringField(_l("Име"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)])
     role = SelectField(_l("Роля"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
@@ -85,7 +85,7 @@ class OfficeForm(FlaskForm):
     municipality = StringField(_l("Община"), validators=[Length(max=100)])
     address = StringField(_l("Адрес"), validators=[Length(max=300)])
     phone = StringField(_l("Телефон"), validators=[Length(max=50)])
-    email = StringField(_l("E-mail"), validators=[Optional(), Email(_l("Невалиден e-mail."))])
+    email = StringField(_l("E-mail"), validators=[Optional(), EmailAddress()])
     opening_hours = TextAreaField(_l("Работно време"), validators=[Length(max=1000)])
     auto_assign = BooleanField(
         _l("Възлагай новите запитвания автоматично на най-подходящия експерт")

@@ -4,7 +4,6 @@ import qrcode
 import qrcode.image.svg
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from bureau.domain import DomainError, cases, citizens, intake
+from bureau.domain import DomainError, cases, citizens, intake, notifications
 from bureau.models import Inquiry
 from bureau.permissions import requires
 from bureau.web import audit
@@ -114,9 +113,9 @@ def _load(reference: str, permission: str = "case.create") -> Inquiry:
 
 
 def public_status_url(reference: str) -> str:
-    """The address a citizen opens to check the case: the public site, not the intranet."""
-    base = current_app.config.get("PUBLIC_URL") or request.url_root
-    return f"{base.rstrip('/')}/status?ref={reference}"
+    """The address a citizen opens to check the case: the public site, not the intranet;
+    from the configuration, never from the request's Host."""
+    return notifications.status_url(reference)
 
 
 def qr_svg(data: str) -> Markup:

@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash
 from sqlalchemy import Select, func, inspect, select
+from wtforms.validators import ValidationError
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, emails
 from bureau.extensions import db
 from bureau.web import params
 
@@ -24,6 +25,21 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+class EmailAddress:
+    """Form validator: the domain's rule for e-mail addresses (bureau/domain/emails.py);
+    the field keeps the normalised form. An empty field is left to Optional()."""
+
+    field_flags = {"maxlength": emails.MAX_LENGTH}
+
+    def __call__(self, form, field) -> None:
+        if not (field.data or "").strip():
+            return
+        try:
+            field.data = emails.parse(field.data).normalized
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
 
 
 def form_error(form, error: DomainError) -> None:

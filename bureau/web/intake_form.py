@@ -13,12 +13,13 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from bureau.domain import intake, taxonomy
 from bureau.domain.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Channel, Flag, Gender, Office, Urgency
 from bureau.web import params
+from bureau.web.helpers import EmailAddress
 from bureau.web.labels import AGE_BAND_LABELS, CHANNEL_LABELS, FLAG_LABELS, GENDER_LABELS
 
 
@@ -49,9 +50,7 @@ class IntakeForm(FlaskForm):
     citizen_id = HiddenField()
     name = StringField(_l("Име и фамилия"), validators=[Length(max=200)])
     phone = TelField(_l("Телефон"), validators=[Length(max=40)])
-    email = EmailField(
-        _l("E-mail"), validators=[Optional(), Email(_l("Невалиден e-mail.")), Length(max=254)]
-    )
+    email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress()])
     gender = SelectField(
         _l("Пол"), choices=[(g.value, GENDER_LABELS[g]) for g in Gender], default="undisclosed"
     )

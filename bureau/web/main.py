@@ -4,7 +4,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from bureau import database
+from bureau.domain import notifications
 from bureau.extensions import csrf, db
+from bureau.models import utcnow
 from bureau.permissions import public
 from bureau.web.helpers import safe_next
 from bureau.web.public import home_page
@@ -35,12 +37,16 @@ def set_language():
 @public
 @csrf.exempt
 def healthz():
-    """200 while the database answers with this code's schema; 503 otherwise."""
+    """200 while the database answers with this code's schema, with the outbox's figures
+    for the monitor; 503 otherwise. Mail that waits does not make it 503: a load balancer
+    would take the whole site down for an SMTP outage (`jobs run` logs at ERROR when the
+    oldest message waits over an hour)."""
     try:
         problem = database.schema_problem()
+        mail = None if problem else notifications.health(utcnow())
     except Exception:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     if problem is not None:
         return jsonify(status="error", database=problem), 503
-    return jsonify(status="ok", database="ok")
+    return jsonify(status="ok", database="ok", mail=mail)

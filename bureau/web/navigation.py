@@ -56,6 +56,7 @@ NAVIGATION = [
     NavItem(
         "admin.privacy", "privacy.index", _l("Лични данни"), _l("Искания за достъп и изтриване.")
     ),
+    NavItem("mail.outbox", "outbox.index", _l("Поща"), _l("Писма, които не стигат до адресата.")),
 ]
 
 

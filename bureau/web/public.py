@@ -131,7 +131,7 @@ def ask():
         form.website.data = ""
     elif form.validate_on_submit():
         try:
-            inquiry, pin = online.submit(form.to_data(), status_url=public_status_url)
+            inquiry, pin = online.submit(form.to_data())
         except DomainError as error:
             form_error(form, error)
         else:

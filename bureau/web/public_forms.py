@@ -12,12 +12,13 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from bureau.domain import feedback, intake, taxonomy
 from bureau.domain.feedback import FeedbackData
 from bureau.domain.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Gender, Office
+from bureau.web.helpers import EmailAddress
 from bureau.web.labels import AGE_BAND_LABELS, GENDER_LABELS
 
 
@@ -58,11 +59,7 @@ class AskForm(FlaskForm):
     phone = TelField(_l("Телефон"), validators=[Length(max=40)])
     email = EmailField(
         _l("E-mail"),
-        validators=[
-            Optional(),
-            Email(_l("Проверете e-mail адреса — например ivan@abv.bg.")),
-            Length(max=254),
-        ],
+        validators=[Optional(), EmailAddress()],
         description=_l("Ако го попълните, ще ви изпратим номера и ПИН-а и там."),
     )
     gender = SelectField(

@@ -98,20 +98,23 @@ def test_each_message_is_bulgarian_text_and_html(people):
 # Back-off and claims ------------------------------------------------------------------
 
 
-def test_each_failure_waits_longer_and_the_last_gives_up(people):
+def test_each_failure_waits_longer_then_the_longest_wait_repeats_until_the_give_up_age(people):
     queue_assignments(people, 1)
     [message] = pending()
-    now = utcnow()
+    now = message.created_at
+    week = timedelta(days=7)
     waits = []
-    for _ in notifications.BACKOFF_MINUTES:
-        notifications.mark_failed(message, "connection refused", now)
+    for _ in range(len(notifications.BACKOFF_MINUTES) + 3):
+        notifications.mark_failed(message, "connection refused", now, give_up_after=week)
         assert message.status == "pending"
         waits.append(message.next_attempt_at - now)
-    assert waits == [timedelta(minutes=m) for m in notifications.BACKOFF_MINUTES]
-    assert waits == sorted(waits)
-    notifications.mark_failed(message, "connection refused", now)
+        now = message.next_attempt_at
+    steps = [timedelta(minutes=m) for m in notifications.BACKOFF_MINUTES]
+    assert waits == steps + [steps[-1]] * 3
+    notifications.mark_failed(message, "connection refused", message.created_at + week,
+                              give_up_after=week)  # fmt: skip
     assert message.status == "failed"
-    assert message.attempts == len(notifications.BACKOFF_MINUTES) + 1
+    assert message.attempts == len(notifications.BACKOFF_MINUTES) + 4
     assert message.last_error == "connection refused"
 
 
@@ -119,7 +122,7 @@ def test_message_is_not_claimed_before_its_time(people):
     queue_assignments(people, 1)
     [message] = pending()
     now = utcnow()
-    notifications.mark_failed(message, "down", now)
+    notifications.mark_failed(message, "down", now, give_up_after=timedelta(days=7))
     db.session.commit()
     assert notifications.claim_due(now + timedelta(seconds=59)) == []
     assert [m.id for m in notifications.claim_due(now + timedelta(minutes=1))] == [message.id]

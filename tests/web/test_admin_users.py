@@ -188,7 +188,7 @@ def test_create_staff_user_without_office_is_refused(admin, client):
 def test_create_user_with_invalid_email_is_refused(admin, client):
     response = client.post("/admin/users/new", data=new_user_form(email="not-an-address"))
     assert response.status_code == 422
-    assert field_error(response, "email") == "Невалиден e-mail."
+    assert field_error(response, "email") == "Проверете e-mail адреса — например ivan@abv.bg."
 
 
 # Editing users
@@ -334,7 +334,7 @@ def test_office_edit_needs_a_name(admin, client):
     response = client.post("/admin/offices/KRS", data={"name": "", "email": "not-an-address"})
     assert response.status_code == 422
     assert field_error(response, "name") == "Въведете име."
-    assert field_error(response, "email") == "Невалиден e-mail."
+    assert field_error(response, "email") == "Проверете e-mail адреса — например ivan@abv.bg."
     db.session.refresh(office)
     assert office.name.startswith("Бюро за информиране")
 

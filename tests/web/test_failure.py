@@ -65,7 +65,7 @@ def test_database_down_then_back_recovers_without_a_restart(app, client):
         assert client.get("/healthz").status_code == 503
         down["now"] = False
         assert client.get("/").status_code == 200
-        assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+        assert client.get("/healthz").json["database"] == "ok"
     finally:
         event.remove(db.engine, "do_connect", refuse)
 

@@ -3,20 +3,45 @@
 import os
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 
 from bureau import create_app
+from bureau.domain import notifications
 from bureau.extensions import db
+from bureau.models import utcnow
 from tests.conftest import TEST_CONFIG
+from tests.factories import make_inquiry
 
 
 def test_health_check_is_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "mail": {"pending": 0, "oldest_pending_minutes": None, "failed": 0},
+    }
+
+
+def test_health_check_reports_mail_that_waits_and_stays_200(client):
+    """A monitor sees the backlog; the load balancer keeps the site in rotation, since an
+    SMTP outage must not take the whole site down with it."""
+    case = make_inquiry()
+    waiting = notifications.queue_email("expert@kresna.test", "overdue", {"case": case},
+                                        inquiry=case)  # fmt: skip
+    given_up = notifications.queue_email("coordinator@kresna.test", "overdue", {"case": case},
+                                         inquiry=case)  # fmt: skip
+    db.session.flush()
+    waiting.created_at = utcnow() - timedelta(minutes=95)
+    notifications.mark_failed(given_up, "550", utcnow(), give_up_after=timedelta(0))
+    db.session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["mail"] == {"pending": 1, "oldest_pending_minutes": 95, "failed": 1}
 
 
 @pytest.mark.parametrize(
@@ -98,7 +123,8 @@ def test_the_sqlite_file_moved_away_and_back_recovers_without_a_restart(tmp_path
         for suffix in ("", "-wal", "-shm"):
             if Path(f"{aside}{suffix}").exists():
                 os.replace(f"{aside}{suffix}", f"{sqlite_file}{suffix}")
-        assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+        health = client.get("/healthz").json
+        assert (health["status"], health["database"]) == ("ok", "ok")
         assert client.get("/").status_code == 200
         db.engine.dispose()
 

@@ -141,7 +141,7 @@ def test_error_is_shown_next_to_its_field(client, desk):
 def test_invalid_email_is_refused(client, desk):
     response = post(client, email="not-an-address")
     assert response.status_code == 422
-    assert "Невалиден e-mail." in response.text
+    assert "Проверете e-mail адреса — например ivan@abv.bg." in response.text
 
 
 def test_subcategory_of_another_category_is_refused(client, desk):

@@ -126,7 +126,12 @@ def test_proxy_fix_trusts_one_proxy_for_address_and_scheme(migrated_database):
     from tests.conftest import TEST_CONFIG
 
     app = create_app(
-        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": migrated_database, "PROXY_FIX": True}
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": migrated_database,
+            "PROXY_FIX": True,
+            "PUBLIC_URL": "https://bureau.kresna.bg",
+        }
     )
     seen = {}
 

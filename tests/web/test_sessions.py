@@ -49,7 +49,9 @@ def test_session_cookie_is_httponly_and_samesite_and_there_is_no_remember_me(cli
     assert not any(c.startswith("remember_token=") for c in cookies)
 
 
-@pytest.mark.parametrize("app_config", [{"SESSION_COOKIE_SECURE": True}])
+@pytest.mark.parametrize(
+    "app_config", [{"SESSION_COOKIE_SECURE": True, "PUBLIC_URL": "https://bureau.kresna.bg"}]
+)
 def test_session_cookie_is_secure_when_configured(client):
     response = log_in(client, make_user())
     session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if "session=" in c)
