@@ -95,7 +95,11 @@ def login():
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(
+            form.email.data,
+            form.password.data,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
         if user is not None:
             return mfa.after_password(user, target)  # a new session, or the 2FA step
         audit.login_failed(form.email.data)

@@ -4,10 +4,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from werkzeug.security import check_password_hash
 
+from bureau.domain import accounts
 from bureau.extensions import db
 from bureau.models import Role
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_office, make_user
 
 # "/" is the public home for anonymous visitors: a staff-only page tells who is logged in.
 STAFF_PAGE = "/account/password"
@@ -291,3 +293,30 @@ def test_password_change_refuses_a_bad_new_password(app, client, new, confirm, m
     assert response.status_code == 422
     assert message in response.text
     assert log_in(app.test_client(), user.email, PASSWORD).status_code == 303
+
+
+# Timing: an unknown e-mail costs the same password hash as a known one
+
+
+def test_unknown_and_known_emails_cost_one_hash_of_the_configured_method(app, monkeypatch):
+    method = "scrypt:1024:8:1"  # cheaper than the default, but scrypt like real accounts
+    app.config["PASSWORD_HASH_METHOD"] = method
+    user = accounts.create_user(
+        email="known@example.test",
+        name="Известен",
+        role=Role.DESK,
+        password=PASSWORD,
+        office=make_office(),
+        hash_method=method,
+    )
+    db.session.commit()
+    checked = []
+
+    def spy(pwhash, password):
+        checked.append(pwhash.split("$")[0])
+        return check_password_hash(pwhash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
+    log_in(app.test_client(), user.email, "not the password at all")
+    log_in(app.test_client(), "nobody@example.test", "not the password at all")
+    assert checked == [method, method]
