@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, throttle
 from bureau.extensions import db
 from bureau.models import ApiToken, Office, Role, User, utcnow
 
@@ -80,7 +80,10 @@ def normalise_email(email: str) -> str:
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    email = normalise_email(email)
+    if "\x00" in email:  # no account has one, and PostgreSQL refuses to compare it
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def create_user(
@@ -114,18 +117,37 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str, *, hash_method: str = "scrypt") -> User | None:
+def authenticate(
+    email: str,
+    password: str,
+    *,
+    source: str = "",
+    proven: bool = False,
+    hash_method: str = "scrypt",
+) -> User | None:
     """The active user with this e-mail and password, or None — never saying which was wrong.
 
-    An unknown e-mail is checked against a dummy hash of the configured method and cost,
-    so the answer takes as long as for a real account and timing tells nothing.
+    Each try takes an attempt from two buckets (throttle): the account as tried from this
+    source (an address, or a browser that logged in before), and — unless `proven` — the
+    account as tried from every new browser, a higher ceiling that one source alone cannot
+    reach. A stranger's wrong passwords so never keep the owner out. An empty bucket
+    raises TooManyAttempts before the password is checked; a right password gives its
+    attempts back. Unknown e-mails are counted the same way and checked against a dummy
+    hash of the configured method and cost, so neither timing nor throttling tells which
+    accounts exist.
     """
+    email = normalise_email(email)
+    buckets = [throttle.Bucket(f"login:{email}|{source}", throttle.rate("LOGIN_LIMIT_PER_SOURCE"))]
+    if not proven:
+        buckets.append(throttle.Bucket(f"login:{email}", throttle.rate("LOGIN_LIMIT_PER_ACCOUNT")))
+    taken = throttle.take(buckets)
     user = get_user_by_email(email)
     if user is None:
         check_password_hash(_dummy_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    throttle.give_back(taken)  # before this request writes anything (SQLite: one writer)
     user.last_login_at = utcnow()
     return user
 

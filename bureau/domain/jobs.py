@@ -14,7 +14,15 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
-from bureau.domain import assignment, deadlines, digest, lifecycle, notifications, privacy
+from bureau.domain import (
+    assignment,
+    deadlines,
+    digest,
+    lifecycle,
+    notifications,
+    privacy,
+    throttle,
+)
 from bureau.extensions import db, mail
 from bureau.models import OPEN_STATUSES, Inquiry, OutboxMessage, utcnow
 
@@ -35,6 +43,7 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     report.reminders = send_overdue_reminders(today or deadlines.sofia_today())
     digest.send_monthly_digest(today or deadlines.sofia_today())  # once per office and month
     privacy.purge_expired(today or deadlines.sofia_today())  # retention: once a day
+    throttle.purge()  # guessing and rate-limit counters that ran out
     db.session.commit()
     # The clock is read after the reminders are queued, so they go out in this run.
     deliver(now or utcnow(), report)
