@@ -64,9 +64,6 @@ class DatabaseStorage(Storage):
 
     STORAGE_SCHEME = ["database"]
 
-    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
-        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-
     @property
     def base_exceptions(self) -> type[Exception]:
         return SQLAlchemyError

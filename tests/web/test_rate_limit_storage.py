@@ -126,3 +126,20 @@ def test_parallel_failures_from_one_address_never_overshoot_the_limit(
         return response.status_code
 
     assert sorted(at_once(8, guess)) == [200] * 3 + [429] * 5
+
+
+def test_the_database_store_counts_failures_and_gives_successes_back(app, migrated_database):
+    limited = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": migrated_database,
+            "RATELIMIT_STORAGE_URI": "database://",
+            "LOGIN_LIMIT_PER_IP": "3 per minute",
+        }
+    )
+    user = make_user()
+    for _ in range(5):
+        assert log_in(limited.test_client(), user).status_code == 303
+    for _ in range(3):
+        assert log_in(limited.test_client(), make_user(), "a wrong password").status_code == 200
+    assert log_in(limited.test_client(), make_user(), "a wrong password").status_code == 429
