@@ -37,7 +37,10 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from bureau import models  # noqa: F401  (registers the models with SQLAlchemy)
+    from bureau import (
+        models,  # noqa: F401  (registers the models with SQLAlchemy)
+        ratelimit,  # registers the `database://` limit store
+    )
     from bureau.web.auth import init_login
 
     db.init_app(app)
@@ -46,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    ratelimit.init_app(app)  # before register_request_hooks: see ratelimit.init_app
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,

@@ -73,7 +73,8 @@ def from_env(instance_path: str) -> dict:
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis, or else the database: every worker and app server counts together.
+        "RATELIMIT_STORAGE_URI": redis_url or "database://",
         # Fail closed: with Redis down the limited views answer 503, never "unlimited".
         "RATELIMIT_SWALLOW_ERRORS": False,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
@@ -101,7 +102,6 @@ def from_env(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": "scrypt",
-        "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute",
         "LOGIN_LIMIT_PER_IP": "20 per minute",
         "PAGE_SIZE": 50,
         # The public site's address, for citizens' links in e-mails, on receipts and in

@@ -1,5 +1,6 @@
 """Staff accounts: creation, login, passwords, deactivation and API tokens."""
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -8,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bureau.domain import DomainError, emails
+from bureau.domain import DomainError, emails, throttle
 from bureau.extensions import db
 from bureau.models import ApiToken, Office, Role, User, utcnow
 
@@ -49,8 +50,6 @@ COMMON_PASSWORDS = frozenset(
         "bulgaria1234",
     ]
 )
-# A hash to compare against when the account does not exist, so timing tells nothing.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
 
 
 def check_password_policy(password: str, *, email: str = "") -> None:
@@ -86,6 +85,8 @@ def normalise_email(email: str) -> str:
 
 
 def get_user_by_email(email: str) -> User | None:
+    if "\x00" in (email or ""):  # no account has one, and PostgreSQL refuses to compare it
+        return None
     # Also as typed: an account made before addresses were normalised (an IDN domain
     # stored as xn--…) still logs in.
     keys = {normalise_email(email), (email or "").strip().lower()}
@@ -123,16 +124,49 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None — never saying which was wrong."""
-    user = get_user_by_email(email)
+def authenticate(
+    email: str,
+    password: str,
+    *,
+    source: str = "",
+    proven: bool = False,
+    hash_method: str = "scrypt",
+) -> User | None:
+    """The active user with this e-mail and password, or None — never saying which was wrong.
+
+    Each try takes an attempt from two buckets (throttle): the account as tried from this
+    source (an address, or a browser that logged in before), and — unless `proven` — the
+    account as tried from every new browser, a higher ceiling that one source alone cannot
+    reach. A stranger's wrong passwords so never keep the owner out. An empty bucket
+    raises TooManyAttempts before the password is checked; a right password gives its
+    attempts back. Unknown e-mails are counted the same way and checked against a dummy
+    hash of the configured method and cost, so neither timing nor throttling tells which
+    accounts exist.
+    """
+    account = normalise_email(email)
+    buckets = [
+        throttle.Bucket(f"login:{account}|{source}", throttle.rate("LOGIN_LIMIT_PER_SOURCE"))
+    ]
+    if not proven:
+        buckets.append(
+            throttle.Bucket(f"login:{account}", throttle.rate("LOGIN_LIMIT_PER_ACCOUNT"))
+        )
+    taken = throttle.take(buckets)
+    user = get_user_by_email(email)  # as typed too: see get_user_by_email
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    throttle.give_back(taken)  # before this request writes anything (SQLite: one writer)
     user.last_login_at = utcnow()
     return user
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password, made once per process and method."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def end_sessions(user: User) -> None:

@@ -13,7 +13,7 @@ import time
 import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from bureau.domain import DomainError, accounts
 from bureau.extensions import db
@@ -95,12 +95,28 @@ def _accept_totp(found: TotpCredential, code: str, now: float | None) -> bool:
     totp = pyotp.TOTP(found.secret)
     step = int((now if now is not None else clock()) // STEP_SECONDS)
     for candidate in range(step - DRIFT_STEPS, step + DRIFT_STEPS + 1):
-        if found.last_step is not None and candidate <= found.last_step:
-            continue  # a code already used (or older) is never accepted again
         if hmac.compare_digest(totp.generate_otp(candidate), digits):
-            found.last_step = candidate
-            return True
+            return _claim_step(found, candidate)
     return False
+
+
+def _claim_step(found: TotpCredential, step: int) -> bool:
+    """Mark the time step used, if no code of it or of a later step was accepted before.
+
+    One conditional UPDATE: of two requests with the same code at the same moment, the
+    second waits for the first's row lock and then finds the step taken.
+    """
+    claimed = db.session.execute(
+        update(TotpCredential)
+        .where(
+            TotpCredential.user_id == found.user_id,
+            or_(TotpCredential.last_step.is_(None), TotpCredential.last_step < step),
+        )
+        .values(last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(found, ["last_step"])
+    return claimed.rowcount == 1
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -121,20 +137,22 @@ def remaining_recovery_codes(user: User) -> int:
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
+    """Spend the code if it is the user's and unused: one conditional UPDATE, so the
+    same code given twice at the same moment opens the account once."""
     normalised = "".join(ch for ch in (code or "").lower() if ch.isalnum())
     if len(normalised) != 10:
         return False
-    found = db.session.scalar(
-        select(RecoveryCode).where(
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _code_hash(normalised),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    if found is None:
-        return False
-    found.used_at = utcnow()
-    return True
+    return used.rowcount == 1
 
 
 def disable(user: User) -> None:

@@ -1,27 +1,22 @@
-"""The public status look-up: reference + PIN, and a lock against guessing PINs.
+"""The public status look-up: reference + PIN, and the guard against guessing PINs.
 
-Failures are counted per reference in the database (StatusLookupLock), so the lock
-holds across every app server; the per-IP limit lives in the web layer (Flask-Limiter).
+Wrong PINs are counted in throttle buckets in the database, per reference and per
+reference seen from one source, so every app server sees them; the per-address limit
+over all references lives in the web layer (Flask-Limiter).
 """
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 
-from bureau.domain import DomainError, intake
+from bureau.domain import DomainError, intake, throttle
 from bureau.extensions import db
-from bureau.models import Event, Inquiry, Status, StatusLookupLock, utcnow
+from bureau.models import Event, Inquiry, Status
 
-MAX_FAILURES = 5  # wrong PINs for one reference before its look-up is locked
-LOCK_MINUTES = 15
-# Failures older than this are forgotten (and their rows purged).
-FAILURE_WINDOW = timedelta(hours=1)
 FEEDBACK_STATUSES = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
 
 
@@ -64,77 +59,45 @@ def normalise(reference: str) -> str | None:
     return intake.normalise_reference(re.sub(r"\s+", "", reference or ""))
 
 
-def look_up(reference: str, pin: str, *, client: str = "", now: datetime | None = None) -> Inquiry:
-    """The inquiry if the reference and PIN match; count and lock failures per reference."""
-    now = now or utcnow()
+def look_up(
+    reference: str, pin: str, *, source: str = "", proven: bool = False, now: float | None = None
+) -> Inquiry:
+    """The inquiry if the reference and PIN match.
+
+    Each try takes an attempt from the reference as tried from this source (an address,
+    or a browser that proved this PIN before) and — unless `proven` — from the reference
+    as tried from every new browser: a ceiling of 25 guesses in any hour that one source
+    alone cannot reach, so a stranger's wrong PINs never keep the citizen out. The right
+    PIN gives its attempts back. Any well-formed reference is counted, existing or not:
+    the answer must not tell whether a reference exists.
+    """
     normalised = normalise(reference)
     if normalised is None:
         raise LookupRefused()
-    lock = db.session.get(StatusLookupLock, normalised, populate_existing=True)
-    if lock is not None and lock.locked_until and lock.locked_until > now:
-        raise LookupLocked(_minutes_left(lock.locked_until, now))
+    buckets = [
+        throttle.Bucket(f"pin:{normalised}|{source}", throttle.rate("STATUS_LIMIT_PER_SOURCE"))
+    ]
+    if not proven:
+        buckets.append(
+            throttle.Bucket(f"pin:{normalised}", throttle.rate("STATUS_LIMIT_PER_REFERENCE"))
+        )
+    try:
+        taken = throttle.take(buckets, now=now)
+    except throttle.TooManyAttempts as refused:
+        current_app.logger.warning(
+            "status look-up of %s refused for %d s after too many wrong PINs (now from %s)",
+            normalised,
+            refused.wait,
+            source or "?",
+        )
+        raise LookupLocked(refused.minutes) from None
     inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == normalised))
     if inquiry is None:
         intake.hash_pin(normalised, pin or "")  # the same work as for a wrong PIN
     elif intake.check_pin(inquiry, pin or ""):
-        if lock is not None:
-            db.session.delete(lock)
-            db.session.flush()
+        throttle.give_back(taken)
         return inquiry
-    record_failure(normalised, client=client, now=now)
     raise LookupRefused()
-
-
-def record_failure(reference: str, *, client: str = "", now: datetime) -> StatusLookupLock:
-    """Count one wrong PIN for the reference (atomically); lock it at MAX_FAILURES."""
-    _purge_stale(now)
-    table = StatusLookupLock.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(table)
-        .values(reference=reference, failures=0, first_failure_at=now, last_failure_at=now)
-        .on_conflict_do_nothing()
-    )
-    expired = (table.c.locked_until.is_not(None) & (table.c.locked_until <= now)) | (
-        table.c.last_failure_at < now - FAILURE_WINDOW
-    )
-    # A lock that ran out, or failures long ago, start the count afresh.
-    db.session.execute(
-        update(table)
-        .where(table.c.reference == reference, expired)
-        .values(failures=0, first_failure_at=now, locked_until=None)
-    )
-    failures = db.session.execute(
-        update(table)
-        .where(table.c.reference == reference)
-        .values(failures=table.c.failures + 1, last_failure_at=now)
-        .returning(table.c.failures)
-    ).scalar_one()
-    if failures >= max_failures():
-        until = now + timedelta(minutes=lock_minutes())
-        db.session.execute(
-            update(table).where(table.c.reference == reference).values(locked_until=until)
-        )
-        if failures == max_failures():
-            current_app.logger.warning(
-                "status look-up of %s locked until %s UTC after %d wrong PINs (last from %s)",
-                reference,
-                until.isoformat(timespec="minutes"),
-                failures,
-                client or "?",
-            )
-    return db.session.get(StatusLookupLock, reference, populate_existing=True)
-
-
-def _purge_stale(now: datetime) -> None:
-    """Forget failures that can no longer lock anything, so the table stays small."""
-    table = StatusLookupLock.__table__
-    db.session.execute(
-        delete(table).where(
-            table.c.last_failure_at < now - FAILURE_WINDOW,
-            (table.c.locked_until.is_(None)) | (table.c.locked_until < now),
-        )
-    )
 
 
 def public_status(inquiry: Inquiry) -> PublicStatus:
@@ -152,15 +115,3 @@ def public_status(inquiry: Inquiry) -> PublicStatus:
         office_name=inquiry.office.name,
         office_phone=inquiry.office.phone,
     )
-
-
-def max_failures() -> int:
-    return int(current_app.config.get("STATUS_LOOKUP_MAX_FAILURES", MAX_FAILURES))
-
-
-def lock_minutes() -> int:
-    return int(current_app.config.get("STATUS_LOOKUP_LOCK_MINUTES", LOCK_MINUTES))
-
-
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, -(-int((until - now).total_seconds()) // 60))

@@ -29,8 +29,8 @@ from bureau.models.recommendation import (
 from bureau.models.security import RecoveryCode, TotpCredential
 from bureau.models.stat_summary import StatCube
 from bureau.models.stats import StatRecord
-from bureau.models.status_lookup import StatusLookupLock
 from bureau.models.taxonomy import Category, Subcategory
+from bureau.models.throttle import RateLimitCounter, ThrottleBucket
 from bureau.models.user import ApiToken, Role, User
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "AuditEntry",
     "DigestRun",
     "ErasureRequest",
+    "RateLimitCounter",
     "RecoveryCode",
     "RetentionRun",
     "TotpCredential",
@@ -72,9 +73,9 @@ __all__ = [
     "Role",
     "Settlement",
     "StatRecord",
-    "StatusLookupLock",
     "Status",
     "Subcategory",
+    "ThrottleBucket",
     "User",
     "utcnow",
 ]

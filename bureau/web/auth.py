@@ -8,11 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from bureau.domain import DomainError, accounts
+from bureau import ratelimit
+from bureau.domain import DomainError, accounts, throttle
 from bureau.extensions import db, limiter, login_manager
 from bureau.models import User
 from bureau.permissions import public, requires
-from bureau.web import audit, mfa, sessions
+from bureau.web import audit, mfa, proof, sessions
 from bureau.web.helpers import form_error, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -70,34 +71,39 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _login_account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def _failed(response) -> bool:
-    return response.status_code != 303
+def _logged_in(response) -> bool:
+    return response.status_code == 303
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@ratelimit.failures_only(_logged_in)
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
 def login():
+    """The password step. Failures are limited per address here (Flask-Limiter, over all
+    accounts) and per account in accounts.authenticate (throttle buckets)."""
     target = safe_next(request.args.get("next"), url_for("main.home"))
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        subject = "account:" + accounts.normalise_email(form.email.data)
+        source, proven = proof.source_for(subject)
+        try:
+            user = accounts.authenticate(
+                form.email.data,
+                form.password.data,
+                source=source,
+                proven=proven,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except throttle.TooManyAttempts as refused:
+            flash(str(refused.message), "danger")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(refused.wait)}
         if user is not None:
-            return mfa.after_password(user, target)  # a new session, or the 2FA step
+            # A new session, or the 2FA step; this browser is now known to the account.
+            return proof.remember(mfa.after_password(user, target), subject)
         audit.login_failed(form.email.data)
         flash(_("Грешен e-mail или парола."), "danger")
     return render_template("auth/login.html", form=form)

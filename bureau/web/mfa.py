@@ -22,6 +22,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from bureau import ratelimit
 from bureau.domain import DomainError, mfa
 from bureau.extensions import db, limiter
 from bureau.models import User
@@ -90,8 +91,8 @@ def _code_key() -> str:
     return f"mfa:{pending.get('user') or request.remote_addr}"
 
 
-def _refused(response) -> bool:
-    return response.status_code != 303 and request.method == "POST"
+def _accepted(response) -> bool:
+    return response.status_code == 303
 
 
 def _limit():
@@ -104,8 +105,9 @@ def _start_again():
 
 
 @bp.route("/login/mfa", methods=["GET", "POST"])
+@ratelimit.failures_only(_accepted)
 @public
-@limiter.limit(_limit, key_func=_code_key, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_limit, key_func=_code_key, methods=["POST"])
 def verify():
     user, pending = _pending()
     if user is None:
@@ -128,8 +130,9 @@ def verify():
 
 
 @bp.route("/login/mfa/enrol", methods=["GET", "POST"])
+@ratelimit.failures_only(_accepted)
 @public
-@limiter.limit(_limit, key_func=_code_key, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_limit, key_func=_code_key, methods=["POST"])
 def enrol():
     """First login of a role that requires 2FA: set up the app before going in."""
     user, pending = _pending()

@@ -18,11 +18,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bureau import ratelimit
 from bureau.domain import DomainError, feedback, online, status_lookup, taxonomy
 from bureau.domain.feedback import LinkInvalid
 from bureau.extensions import db, limiter
 from bureau.models import Inquiry, utcnow
 from bureau.permissions import public
+from bureau.web import proof
 from bureau.web.desk import public_status_url
 from bureau.web.helpers import form_error
 from bureau.web.public_forms import AskForm, FeedbackForm, StatusForm
@@ -43,8 +45,8 @@ def _limit(name: str):
     return lambda: current_app.config.get(name, LIMITS[name])
 
 
-def _not_redirected(response) -> bool:
-    return response.status_code != 303
+def _redirected(response) -> bool:
+    return response.status_code == 303
 
 
 def home_page():
@@ -58,25 +60,27 @@ def home_page():
 
 
 @bp.route("/status", methods=["GET", "POST"])
+@ratelimit.failures_only(_redirected)
 @public
-@limiter.limit(_limit("STATUS_LIMIT_PER_IP"), methods=["POST"], deduct_when=_not_redirected)
+@limiter.limit(_limit("STATUS_LIMIT_PER_IP"), methods=["POST"])
 def status():
     form = StatusForm()
     if request.method == "GET" and (reference := request.args.get("ref", "")):
         form.reference.data = reference.strip()[:40]  # from the receipt's QR code
     refusal = None
     if form.validate_on_submit():
+        subject = f"reference:{status_lookup.normalise(form.reference.data)}"
+        source, proven = proof.source_for(subject)
         try:
             inquiry = status_lookup.look_up(
-                form.reference.data, form.pin.data, client=request.remote_addr or ""
+                form.reference.data, form.pin.data, source=source, proven=proven
             )
         except DomainError as error:
             refusal = str(error.message)
         else:
             _grant_access(inquiry)
-            return redirect(url_for("public.status_result"), 303)
+            return proof.remember(redirect(url_for("public.status_result"), 303), subject)
     form.pin.data = ""  # never sent back to the browser
-    # A refused PIN answers 200: the failure it counted must be committed.
     code = 422 if form.errors else 200
     return render_template("public/status.html", form=form, refusal=refusal), code
 

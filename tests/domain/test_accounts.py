@@ -114,6 +114,7 @@ def test_authenticate_refuses_an_unknown_email(app):
 def test_authenticate_refuses_a_deactivated_user_with_the_right_password(app):
     user = make_user()
     user.active = False
+    db.session.commit()  # authenticate counts attempts on a connection of its own
     assert accounts.authenticate(user.email, PASSWORD) is None
 
 
@@ -141,6 +142,7 @@ def test_change_password_replaces_the_password_and_ends_other_sessions(app):
     user = make_user()
     before = user.session_version
     accounts.change_password(user, current=PASSWORD, new="a new passphrase", hash_method=FAST_HASH)
+    db.session.commit()
     assert accounts.authenticate(user.email, PASSWORD) is None
     assert accounts.authenticate(user.email, "a new passphrase") == user
     assert user.session_version == before + 1
@@ -152,6 +154,7 @@ def test_reset_password_applies_the_policy_and_ends_sessions(app):
         accounts.reset_password(user, new="short", hash_method=FAST_HASH)
     before = user.session_version
     accounts.reset_password(user, new="a new passphrase", hash_method=FAST_HASH)
+    db.session.commit()
     assert accounts.authenticate(user.email, "a new passphrase") == user
     assert user.session_version == before + 1
 
