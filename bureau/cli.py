@@ -199,16 +199,31 @@ def _demo_experts(office) -> None:
 
 @demo_cli.command("logins")
 def print_demo_logins():
-    """Print the demo users and their passwords."""
+    """Print the demo users and their passwords, and a demo receipt with a fresh PIN."""
     _echo_logins()
+    if (receipt := demo.fresh_receipt()) is not None:
+        db.session.commit()
+        reference, pin = receipt
+        click.echo(f"A citizen's receipt to try at {_site()}/status: {reference}, PIN {pin}")
+
+
+def _site() -> str:
+    return (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
 
 
 def _echo_logins() -> None:
-    click.echo("Demo logins (http://127.0.0.1:5000/login):")
+    click.echo(f"Demo logins ({_site()}/login):")
     for email, _name, role, _office in DEMO_USERS:
         click.echo(f"  {role.value:<12} {email:<28} {demo_password(role)}")
     others = ", ".join(email for email, *_rest in DEMO_EXPERTS[1:])
     click.echo(f"  more experts (password {demo_password(Role.EXPERT)}): {others}")
+    roles = sorted(current_app.config.get("MFA_REQUIRED_ROLES") or ())
+    if roles:
+        click.echo(
+            f"  {' and '.join(roles)} enrol an authenticator app (two-factor login) at their "
+            "first login: scan the QR code it shows with FreeOTP, Aegis, Google or Microsoft "
+            "Authenticator. Without a phone: BUREAU_MFA_REQUIRED_ROLES= make run (demo only)."
+        )
 
 
 @jobs_cli.command("run")

@@ -1,5 +1,7 @@
 """The flask commands: `users create`, `users token`, `offices create`, `demo load`."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -193,3 +195,18 @@ def test_demo_load_twice_changes_nothing(flask):
     assert count(Office) == 1
     assert len(offices.get_office("KRS").settlements) == 7
     assert count(User) == len(DEMO_USERS) + len(DEMO_EXPERTS) - 1  # expert@ is in both
+
+
+def test_demo_logins_print_a_receipt_whose_pin_opens_the_status_page(app, flask):
+    assert flask("demo", "load", "--cases", "5").exit_code == 0
+    app.config["MFA_REQUIRED_ROLES"] = frozenset({"admin", "coordinator"})
+    first, second = flask("demo", "logins").output, flask("demo", "logins").output
+    assert "admin and coordinator enrol an authenticator app" in first
+    receipts = [
+        re.search(r"(KRS-\d{4}-\d{5}), PIN (\d{6})", out).groups() for out in (first, second)
+    ]
+    assert receipts[0][0] == receipts[1][0]  # the same case, a new PIN every run
+    reference, pin = receipts[1]
+    client = app.test_client()
+    response = client.post("/status", data={"reference": reference, "pin": pin})
+    assert response.status_code == 303

@@ -116,6 +116,20 @@ def load(office: Office, n: int, *, seed: int = 1, years: int = 3, now: datetime
     return generator.sample
 
 
+def fresh_receipt(office_code: str = "KRS") -> tuple[str, str] | None:
+    """The newest demo case of the office with a new PIN, for trying the status page
+    (`make run` prints one every time: a PIN is shown once and stored only hashed)."""
+    office = db.session.scalar(select(Office).where(Office.code == office_code))
+    if office is None:
+        return None
+    case = db.session.scalar(
+        select(Inquiry).where(Inquiry.office_id == office.id).order_by(Inquiry.id.desc())
+    )
+    if case is None:
+        return None
+    return case.reference, intake.reset_pin(case, actor=None)
+
+
 def _batches(generator: "_Generator", moments: list[int]):
     """The generator's batches, built in a forked process while this one writes.
 
