@@ -151,7 +151,7 @@ def load_demo(n_cases, seed, network):
         db.session.commit()
         click.echo(f"Statistics summary rebuilt: {months} months in "
                    f"{time.perf_counter() - started:.1f} s.")  # fmt: skip
-    _echo_logins()
+    click.echo("The demo logins: flask --app wsgi demo logins")
 
 
 def _network_shares(kresna, n_cases: int) -> list:

@@ -8,43 +8,54 @@ from bureau.domain.anonymisation import Cell, Published
 from bureau.web.stats_labels import TITLES, Labels, cell_text, number, period_label
 
 _ids = itertools.count(1)
-WIDTH = 640
-LABEL_WIDTH = 260
-ROW = 26
+# Charts are drawn in user units of about a CSS pixel and never shown wider than drawn
+# beside a table (statistics.css), so their 14-unit labels read at 12 px or more from a
+# 768 px tablet up; below 576 px the table beside a chart stands in for it.
+WIDTH = 640  # the months' columns
+BAR_WIDTH = 480  # bars beside their table: half of a 1024 px screen
+LABEL_WIDTH = 232
+LINE = 16
+LABEL_CHARACTERS = 24  # a line of a label at 14 units (Cyrillic is wide)
 
 
 def bar_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> Markup:
-    """Horizontal bars, one per row; a hidden count gets no bar, only its mark."""
+    """Horizontal bars, one per row; a hidden count gets no bar, only its mark. A long
+    label takes two lines rather than being cut short."""
     chart_id = f"chart-{next(_ids)}"
     top = max([c.count for _label, c in items if not c.suppressed] + [1])
-    span = WIDTH - LABEL_WIDTH - 70
-    height = ROW * len(items) + 10
+    span = BAR_WIDTH - LABEL_WIDTH - 50
+    lines = [_lines(label) for label, _cell in items]
+    rows = [LINE * len(label) + 12 for label in lines]
     parts = [
-        f'<svg class="stat-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}" preserveAspectRatio="xMinYMin meet">',
+        f'<svg class="stat-chart stat-bars" viewBox="0 0 {BAR_WIDTH} {sum(rows) + 10}" '
+        f'role="img" aria-labelledby="{chart_id}" preserveAspectRatio="xMinYMin meet">',
         f'<title id="{chart_id}">{escape(title)}</title>',
     ]
-    for index, (label, cell) in enumerate(items):
-        y = 5 + index * ROW
-        parts.append(
-            f'<text class="stat-label" x="{LABEL_WIDTH - 8}" y="{y + 17}" '
-            f'text-anchor="end">{escape(_short(label))}</text>'
+    y = 5
+    for (_label, cell), label_lines, row in zip(items, lines, rows, strict=True):
+        middle = y + row / 2 + 5
+        first = middle - (len(label_lines) - 1) * LINE / 2
+        spans = "".join(
+            f'<tspan x="{LABEL_WIDTH - 8}" y="{first + n * LINE}">{escape(line)}</tspan>'
+            for n, line in enumerate(label_lines)
         )
+        parts.append(f'<text class="stat-label" text-anchor="end">{spans}</text>')
         if cell.suppressed:
             parts.append(
-                f'<text class="stat-hidden" x="{LABEL_WIDTH + 4}" y="{y + 17}">'
+                f'<text class="stat-hidden" x="{LABEL_WIDTH + 4}" y="{middle}">'
                 f"{escape(cell_text(cell, threshold))}</text>"
             )
-            continue
-        width = round(span * cell.count / top, 1)
-        parts.append(
-            f'<rect class="stat-bar" x="{LABEL_WIDTH}" y="{y + 3}" '
-            f'width="{width}" height="{ROW - 8}"></rect>'
-        )
-        parts.append(
-            f'<text class="stat-value" x="{LABEL_WIDTH + width + 6}" y="{y + 17}">'
-            f"{escape(cell_text(cell, threshold))}</text>"
-        )
+        else:
+            width = round(span * cell.count / top, 1)
+            parts.append(
+                f'<rect class="stat-bar" x="{LABEL_WIDTH}" y="{middle - 13}" '
+                f'width="{width}" height="18"></rect>'
+            )
+            parts.append(
+                f'<text class="stat-value" x="{LABEL_WIDTH + width + 6}" y="{middle}">'
+                f"{escape(cell_text(cell, threshold))}</text>"
+            )
+        y += row
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every text above is escaped)
 
@@ -88,8 +99,19 @@ def column_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> M
     return Markup("".join(parts))  # noqa: S704  (every text above is escaped)
 
 
-def _short(label: str, limit: int = 30) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _lines(label: str, width: int = LABEL_CHARACTERS) -> list[str]:
+    """The label in at most two lines of about `width` characters, cut only if longer."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    if len(lines[-1]) > width:
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines or [""]
 
 
 def table_chart(table: Published, labels: Labels) -> Markup:

@@ -15,6 +15,9 @@ class NavItem:
     endpoint: str
     label: str
     description: str
+    # The bar's menu the item sits in (None: a link of its own), so that the bar fits a
+    # 1024 px tablet for every role.
+    menu: str | None = None
 
     @property
     def url(self) -> str:
@@ -39,29 +42,69 @@ NAVIGATION = [
         "experts.manage", "experts.index", _l("Експерти"), _l("Експертиза, капацитет, отпуск.")
     ),
     NavItem(
-        "stats.view", "commission.dashboard", _l("Статистика"), _l("Анонимизирана статистика.")
+        "stats.view",
+        "commission.dashboard",
+        _l("Статистика"),
+        _l("Анонимизирана статистика."),
+        menu="stats",
     ),
     NavItem(
         "stats.view",
         "recommendations.index",
         _l("Препоръки"),
         _l("Регистър на препоръките на комисията."),
+        menu="stats",
     ),
-    NavItem("admin.users", "admin.users", _l("Потребители"), _l("Профили, роли, офиси, пароли.")),
-    NavItem("admin.offices", "admin.office_list", _l("Офиси"), _l("Бюрата и населените места.")),
-    NavItem(
-        "admin.taxonomy", "taxonomy.categories", _l("Категории"), _l("Видове проблеми и срокове.")
+    *(
+        NavItem(permission, endpoint, label, description, menu="admin")
+        for permission, endpoint, label, description in [
+            ("admin.users", "admin.users", _l("Потребители"), _l("Профили, роли, офиси, пароли.")),
+            ("admin.offices", "admin.office_list", _l("Офиси"), _l("Бюрата и населените места.")),
+            ("admin.taxonomy", "taxonomy.categories", _l("Категории"),
+             _l("Видове проблеми и срокове.")),
+            ("admin.audit", "audit.index", _l("Одит"), _l("Кой какво е видял и променил.")),
+            ("admin.privacy", "privacy.index", _l("Лични данни"),
+             _l("Искания за достъп и изтриване.")),
+            ("mail.outbox", "outbox.index", _l("Поща"), _l("Писма, които не стигат до адресата.")),
+        ]
     ),
-    NavItem("admin.audit", "audit.index", _l("Одит"), _l("Кой какво е видял и променил.")),
-    NavItem(
-        "admin.privacy", "privacy.index", _l("Лични данни"), _l("Искания за достъп и изтриване.")
-    ),
-    NavItem("mail.outbox", "outbox.index", _l("Поща"), _l("Писма, които не стигат до адресата.")),
-]
+]  # fmt: skip
 
 
 def nav_items() -> list[NavItem]:
     return [item for item in NAVIGATION if can(current_user, item.permission)]
+
+
+MENUS = {"stats": _l("Статистика"), "admin": _l("Администрация")}
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    label: str
+    items: list[NavItem]
+
+
+# Up to this many links the bar shows them all; more are gathered into their menus.
+FLAT_BAR = 6
+
+
+def nav_bar() -> list[NavItem | NavMenu]:
+    """What the bar shows, in order: links, and menus of two or more links (a menu with
+    one link is that link). A short bar shows every link."""
+    items = nav_items()
+    if len(items) <= FLAT_BAR:
+        return items
+    entries: list[NavItem | NavMenu] = []
+    menus: dict[str, NavMenu] = {}
+    for item in items:
+        if item.menu is None:
+            entries.append(item)
+        elif item.menu not in menus:
+            menus[item.menu] = NavMenu(str(MENUS[item.menu]), [item])
+            entries.append(menus[item.menu])
+        else:
+            menus[item.menu].items.append(item)
+    return [e.items[0] if isinstance(e, NavMenu) and len(e.items) == 1 else e for e in entries]
 
 
 def role_label(role) -> str:
@@ -75,6 +118,7 @@ def template_globals() -> dict:
 
     return {
         "nav_items": nav_items,
+        "nav_bar": nav_bar,
         "role_label": role_label,
         "can": lambda permission, obj=None: can(current_user, permission, obj),
         "today": sofia_today,
