@@ -45,9 +45,11 @@ class Rise:
 @dataclass
 class Dashboard:
     period: Period
-    previous: Period
+    previous: Period  # what the figures are compared with: see Period.compared_with
     filters: Filters
     threshold: int
+    running: bool = False  # the period is not over: compared with the same months before
+    as_of: date | None = None  # the day the figures were counted
     tables: dict[str, Published] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     rates: dict[str, float | None] = field(default_factory=dict)
@@ -63,10 +65,10 @@ def dashboard(
     office_ids: list[int], period: Period, filters: Filters, *, k: int, today: date
 ) -> Dashboard:
     """Every table and headline figure of the period, suppressed for threshold k."""
-    previous = period.previous()
+    previous = period.compared_with(today)
     monthly = monthly_totals(office_ids, previous.start, period.end, filters)
     values = _by_dimension(value_counts(office_ids, period.start, period.end, filters))
-    board = Dashboard(period, previous, filters, k)
+    board = Dashboard(period, previous, filters, k, running=period.running(today), as_of=today)
     categories = _categories({row[2] for row in monthly})
     current = _category_month(monthly, period, categories, k)
     before = _category_month(monthly, previous, categories, k)

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -145,3 +146,22 @@ def number(value, digits: int = 0) -> str:
 def period_label(start: date, end: date) -> str:
     last = date.fromordinal(end.toordinal() - 1)
     return f"{start.strftime('%d.%m.%Y')} – {last.strftime('%d.%m.%Y')}"
+
+
+def months_label(start: date, end: date) -> str:
+    """Whole months in words: "януари–ноември 2025", "ноември 2025"."""
+    last = date.fromordinal(end.toordinal() - 1)
+    if (start.year, start.month) == (last.year, last.month):
+        return format_date(start, "LLLL y")
+    if start.year == last.year:
+        return f"{format_date(start, 'LLLL')}–{format_date(last, 'LLLL y')}"
+    return f"{format_date(start, 'LLLL y')} – {format_date(last, 'LLLL y')}"
+
+
+def comparison_label(board) -> str:
+    """What the headline figures are compared with, said plainly."""
+    previous = board.previous
+    if board.running:
+        return _("същите месеци на %(year)d (%(months)s)", year=previous.start.year,
+                 months=months_label(previous.start, previous.end))  # fmt: skip
+    return _("предходен период (%(months)s)", months=months_label(previous.start, previous.end))

@@ -280,3 +280,19 @@ def test_the_summary_can_be_recounted_from_the_command_line(app):
     assert "Recounted 1 office-months." in result.output
     unknown = app.test_cli_runner().invoke(args=["commission", "rebuild-summary", "--office", "X"])
     assert unknown.exit_code != 0
+
+
+def test_a_running_year_says_so_and_names_the_months_it_is_compared_with(client, login_as):
+    log(6)
+    login_as(Role.COMMISSION)
+    page = client.get(f"/commission/?period=year&year={THIS_YEAR}").text
+    comparison = re.search(r'stat-comparison">([^<]*)<', page)[1]
+    assert f"същите месеци на {THIS_YEAR - 1}" in comparison
+    assert "януари" in comparison
+    assert "Периодът не е приключил: данни до" in page
+    assert "спрямо същите месеци на" in page  # the rising categories too
+    finished = client.get(f"/commission/?period=year&year={THIS_YEAR - 1}").text
+    assert "предходен период" in re.search(r'stat-comparison">([^<]*)<', finished)[1]
+    assert "Периодът не е приключил" not in finished
+    report = client.get("/commission/report")
+    assert report.status_code == 200 and "Периодът не е приключил" in report.text
