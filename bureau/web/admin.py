@@ -57,7 +57,12 @@ class UserForm(FlaskForm):
         validate_choice=False,
         default="",
     )
-    office = SelectField(_l("Офис"), coerce=int, validators=[Optional()])
+    office = SelectField(
+        _l("Офис"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Задължителен за всички роли освен администратор."),
+    )
     language = SelectField(_l("Език"), choices=LANGUAGE_LABELS)
     active = BooleanField(_l("Активен"), default=True)
     password = PasswordField(_l("Парола"), validators=[Optional(), Length(max=128)])

@@ -182,13 +182,15 @@ def period_label(start: date, end: date) -> str:
     return f"{start.strftime('%d.%m.%Y')} – {last.strftime('%d.%m.%Y')}"
 
 
-def months_label(start: date, end: date) -> str:
-    """Whole months in words: "януари–ноември 2025", "ноември 2025"."""
+def months_label(start: date, end: date, *, year: bool = True) -> str:
+    """Whole months in words: "януари–ноември 2025", "ноември 2025" (without the year:
+    "януари–ноември", when the sentence names it)."""
     last = date.fromordinal(end.toordinal() - 1)
+    pattern = "LLLL y" if year else "LLLL"
     if (start.year, start.month) == (last.year, last.month):
-        return format_date(start, "LLLL y")
+        return format_date(start, pattern)
     if start.year == last.year:
-        return f"{format_date(start, 'LLLL')}–{format_date(last, 'LLLL y')}"
+        return f"{format_date(start, 'LLLL')}–{format_date(last, pattern)}"
     return f"{format_date(start, 'LLLL y')} – {format_date(last, 'LLLL y')}"
 
 
@@ -197,5 +199,5 @@ def comparison_label(board) -> str:
     previous = board.previous
     if board.running:
         return _("същите месеци на %(year)d (%(months)s)", year=previous.start.year,
-                 months=months_label(previous.start, previous.end))  # fmt: skip
+                 months=months_label(previous.start, previous.end, year=False))  # fmt: skip
     return _("предходен период (%(months)s)", months=months_label(previous.start, previous.end))
