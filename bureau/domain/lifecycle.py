@@ -155,14 +155,15 @@ def transition(
 
 
 def _pause_clock(case: Inquiry, source: Status, to: Status, today: date) -> None:
-    """Waiting on the citizen stops the clock where the category says so."""
-    if not case.category.pause_when_waiting:
-        return
+    """Waiting on the citizen stops the clock where the category says so; leaving it
+    moves the due date on by the working days waited (while the category still says so)."""
+    pauses = case.category.pause_when_waiting
     if to == S.WAITING:
-        case.waiting_since = today
-    elif source == S.WAITING and case.waiting_since and case.due_date:
-        paused = deadlines.working_days_between(case.waiting_since, today)
-        case.due_date = deadlines.add_working_days(case.due_date, paused)
+        case.waiting_since = today if pauses else None
+    elif source == S.WAITING and case.waiting_since:
+        if pauses and case.due_date:
+            paused = deadlines.working_days_between(case.waiting_since, today)
+            case.due_date = deadlines.add_working_days(case.due_date, paused)
         case.waiting_since = None
 
 
