@@ -33,8 +33,8 @@ PORT ?= 5000
 run: export BUREAU_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
-	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo load --cases 3000 && touch instance/.demo-loaded; fi
-	@$(FLASK) demo logins
+	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) demo load --cases 3000 && touch instance/.demo-loaded; \
+	 else $(FLASK) demo logins; fi
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # axe-core for the accessibility tests (tests/e2e/test_accessibility.py), from the npm registry.

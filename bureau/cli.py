@@ -151,7 +151,7 @@ def load_demo(n_cases, seed, network):
         db.session.commit()
         click.echo(f"Statistics summary rebuilt: {months} months in "
                    f"{time.perf_counter() - started:.1f} s.")  # fmt: skip
-    click.echo("The demo logins: flask --app wsgi demo logins")
+    _echo_logins_and_receipt()
 
 
 def _network_shares(kresna, n_cases: int) -> list:
@@ -200,6 +200,10 @@ def _demo_experts(office) -> None:
 @demo_cli.command("logins")
 def print_demo_logins():
     """Print the demo users and their passwords, and a demo receipt with a fresh PIN."""
+    _echo_logins_and_receipt()
+
+
+def _echo_logins_and_receipt() -> None:
     _echo_logins()
     if (receipt := demo.fresh_receipt()) is not None:
         db.session.commit()

@@ -6,10 +6,12 @@ from datetime import date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from bureau.domain import NotFound, citizens, deadlines, intake
+from bureau.domain import NotFound, citizens, deadlines, intake, lifecycle
 from bureau.extensions import db
-from bureau.models import OPEN_STATUSES, Inquiry, Role, User
+from bureau.models import Inquiry, Role, User
 from bureau.permissions import can
+
+SOON_DAYS = 3  # "due soon": within this many working days
 
 SORTS = {
     "received": Inquiry.received_at,
@@ -29,7 +31,7 @@ class CaseFilters:
     unassigned: bool = False
     settlement_id: int | None = None
     overdue: bool = False
-    due_before: date | None = None
+    due_soon: bool = False  # within SOON_DAYS working days, not yet overdue
     sort: str = "received"
     descending: bool = True
 
@@ -68,14 +70,12 @@ def search(
     if filters.expert_id:
         query = query.where(Inquiry.expert_id == filters.expert_id)
     if filters.unassigned:
-        query = query.where(Inquiry.expert_id.is_(None))
-    if filters.overdue or filters.due_before:
-        today = today or deadlines.sofia_today()
-        query = query.where(
-            Inquiry.status.in_(OPEN_STATUSES),
-            Inquiry.waiting_since.is_(None),
-            Inquiry.due_date < (today if filters.overdue else filters.due_before),
-        )
+        query = query.where(lifecycle.unassigned_clause())
+    today = today or deadlines.sofia_today()
+    if filters.overdue:
+        query = query.where(lifecycle.overdue_clause(today))
+    if filters.due_soon:
+        query = query.where(lifecycle.due_soon_clause(today, SOON_DAYS))
     q = filters.q.strip()
     if q:
         query = query.where(_matches(q, user.office_id, for_count))

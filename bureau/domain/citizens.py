@@ -13,25 +13,46 @@ NON_DIGITS_IN_PHONES = re.compile(r"[\s\-/().+]")
 
 def matching_ids(office_id: int | None, q: str) -> Select | None:
     """Ids of citizens whose phone starts with the digits typed, or whose name has a word
-    starting with each word typed (`ivan petr` finds `Иван Петров`); None if q is too short."""
-    compact = NON_DIGITS_IN_PHONES.sub("", q)
-    if compact.isdigit():
-        if len(compact) < 3:
-            return None
-        digits = phone_key(compact) or compact
-        if not digits.startswith("0"):
-            digits = "0" + digits  # typed without the trunk prefix: 888 123 → 0888123
-        query = select(Citizen.id).where(
-            Citizen.phone_key >= digits, Citizen.phone_key < _next_prefix(digits)
-        )
-        return query.where(Citizen.office_id == office_id) if office_id else query
-    words = sorted(name_tokens(q), key=len, reverse=True)
+    starting with each word typed (`ivan petr` finds `Иван Петров`); both when both are
+    typed (`Мария Иванова 0888 123`); None if q is too short."""
+    name, phone = split_query(q)
+    by_phone = _by_phone(office_id, phone) if phone else None
+    if not name:
+        return by_phone
+    words = sorted(name_tokens(name), key=len, reverse=True)
     if not words or len(words[0]) < 2:
-        return None
+        return by_phone
     query = _with_prefix(office_id, words[0])
     for word in words[1:]:
         query = query.where(CitizenToken.citizen_id.in_(_with_prefix(office_id, word)))
+    if by_phone is not None:
+        query = query.where(CitizenToken.citizen_id.in_(by_phone))
     return query
+
+
+def split_query(q: str) -> tuple[str, str]:
+    """(name, phone digits) of what was typed: the words made of digits and the signs
+    phones are written with form the phone, the others the name. Fewer than 3 digits
+    are no phone to search by (they are dropped)."""
+    name, digits = [], []
+    for word in q.split():
+        compact = NON_DIGITS_IN_PHONES.sub("", word)
+        if compact.isdigit():
+            digits.append(compact)
+        elif word.strip("-/().+"):
+            name.append(word)
+    phone = "".join(digits)
+    return " ".join(name), phone if len(phone) >= 3 else ""
+
+
+def _by_phone(office_id: int | None, digits: str) -> Select:
+    digits = phone_key(digits) or digits
+    if not digits.startswith("0"):
+        digits = "0" + digits  # typed without the trunk prefix: 888 123 → 0888123
+    query = select(Citizen.id).where(
+        Citizen.phone_key >= digits, Citizen.phone_key < _next_prefix(digits)
+    )
+    return query.where(Citizen.office_id == office_id) if office_id else query
 
 
 COMMON = 500

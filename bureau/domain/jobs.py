@@ -27,7 +27,7 @@ from bureau.domain import (
     throttle,
 )
 from bureau.extensions import db, mail
-from bureau.models import OPEN_STATUSES, Inquiry, OutboxMessage, utcnow
+from bureau.models import Inquiry, OutboxMessage, utcnow
 
 # 7-bit only: a non-ASCII body goes out quoted-printable or base64, so no line is longer
 # than 78 characters (a strict server answers "500 Line too long" past 998 bytes).
@@ -153,9 +153,7 @@ def send_overdue_reminders(today: date) -> int:
     """Tell the coordinators (and the expert) about each overdue case, once a day."""
     overdue = db.session.scalars(
         select(Inquiry.id).where(
-            Inquiry.status.in_(OPEN_STATUSES),
-            Inquiry.due_date < today,
-            Inquiry.waiting_since.is_(None),
+            lifecycle.overdue_clause(today),
             or_(Inquiry.last_reminder_on.is_(None), Inquiry.last_reminder_on < today),
         )
     ).all()

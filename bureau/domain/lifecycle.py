@@ -4,12 +4,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from bureau.domain import DomainError, deadlines
 from bureau.domain.text import checked
 from bureau.extensions import db
-from bureau.models import Event, EventKind, Inquiry, Outcome, Role, Status, User, utcnow
+from bureau.models import (
+    OPEN_STATUSES,
+    Category,
+    Event,
+    EventKind,
+    Inquiry,
+    Outcome,
+    Role,
+    Status,
+    User,
+    utcnow,
+)
 
 S = Status
 EXPERT, COORDINATOR = Role.EXPERT, Role.COORDINATOR
@@ -144,14 +155,15 @@ def transition(
 
 
 def _pause_clock(case: Inquiry, source: Status, to: Status, today: date) -> None:
-    """Waiting on the citizen stops the clock where the category says so."""
-    if not case.category.pause_when_waiting:
-        return
+    """Waiting on the citizen stops the clock where the category says so; leaving it
+    moves the due date on by the working days waited (while the category still says so)."""
+    pauses = case.category.pause_when_waiting
     if to == S.WAITING:
-        case.waiting_since = today
-    elif source == S.WAITING and case.waiting_since and case.due_date:
-        paused = deadlines.working_days_between(case.waiting_since, today)
-        case.due_date = deadlines.add_working_days(case.due_date, paused)
+        case.waiting_since = today if pauses else None
+    elif source == S.WAITING and case.waiting_since:
+        if pauses and case.due_date:
+            paused = deadlines.working_days_between(case.waiting_since, today)
+            case.due_date = deadlines.add_working_days(case.due_date, paused)
         case.waiting_since = None
 
 
@@ -184,10 +196,46 @@ def stat_record_of(case: Inquiry):
     return db.session.scalar(select(StatRecord).where(StatRecord.inquiry_id == case.id))
 
 
+# "Overdue", "due soon" and "unassigned": one rule each, written here in Python (one case),
+# in SQL (the dashboard, the case list, the expert's queues, reminders) and over coded
+# values (the commission's figure, from StatRecords). tests/domain/test_queues.py checks
+# that all of them count the same cases.
+
+
+def overdue(status: str, category_pauses: bool, due: date | None, today: date) -> bool:
+    """Open, the clock running (waiting on the citizen stops it where the category says
+    so), and the due date before today in Sofia."""
+    paused = status == S.WAITING and category_pauses
+    return status in OPEN_STATUSES and not paused and due is not None and due < today
+
+
 def is_overdue(case: Inquiry, today: date) -> bool:
-    return (
-        case.status not in (S.RESOLVED, S.CLOSED)
-        and case.waiting_since is None
-        and case.due_date is not None
-        and case.due_date < today
+    return overdue(case.status, case.category.pause_when_waiting, case.due_date, today)
+
+
+def clock_running():
+    """SQL: the case's clock runs (it is not waiting in a category that pauses)."""
+    pausing = select(Category.id).where(Category.pause_when_waiting.is_(True))
+    return or_(Inquiry.status != S.WAITING, Inquiry.category_id.not_in(pausing))
+
+
+def overdue_clause(today: date):
+    """SQL twin of `overdue`."""
+    return and_(Inquiry.status.in_(OPEN_STATUSES), Inquiry.due_date < today, clock_running())
+
+
+def due_soon_clause(today: date, working_days: int = 3):
+    """SQL: open, clock running, due from today up to `working_days` working days on."""
+    last = deadlines.add_working_days(today, working_days)
+    return and_(
+        Inquiry.status.in_(OPEN_STATUSES),
+        Inquiry.due_date >= today,
+        Inquiry.due_date <= last,
+        clock_running(),
     )
+
+
+def unassigned_clause():
+    """SQL: waiting for an expert. A case has no expert exactly while it is new: assigning
+    moves it on, and a decline brings it back to new without one."""
+    return Inquiry.status == S.NEW

@@ -76,8 +76,26 @@ class Period:
             start = month_start(date.fromordinal(start.toordinal() - 1))
         return Period(start, self.start, self.kind)
 
+    def running(self, today: date) -> bool:
+        """The period has begun and is not over yet."""
+        return self.start <= today < self.end
+
+    def compared_with(self, today: date) -> "Period":
+        """What the period's figures are set beside. A period that is over: the one just
+        before. One still running: the months begun so far, a year earlier (January–
+        November 2026 against January–November 2025), never a whole period beside a part
+        of one. Whole months only, like every published period."""
+        if not self.running(today):
+            return self.previous()
+        end = next_month(month_start(today))
+        return Period(_year_earlier(self.start), _year_earlier(end), "same_months")
+
     def as_dict(self) -> dict:
         return {"kind": self.kind, "from": self.start.isoformat(), "to": self.last_day.isoformat()}
+
+
+def _year_earlier(first_day: date) -> date:
+    return first_day.replace(year=first_day.year - 1)
 
 
 def _year(year: int) -> int:

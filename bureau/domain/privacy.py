@@ -16,7 +16,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, event, exists, func, select, update
+from sqlalchemy import Select, delete, event, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -163,17 +163,22 @@ def _keep_files(session: Session) -> None:
 # Data-subject requests
 
 
-def find_citizens(q: str, limit: int = 50) -> list[Citizen]:
-    """Citizens of every office by name (Cyrillic or Latin), phone or exact e-mail."""
+def search_citizens(q: str) -> Select | None:
+    """Citizens of every office by name (Cyrillic or Latin), phone, both, or exact e-mail,
+    by name; None when too little was typed to search. The caller pages and counts."""
     q = (q or "").strip()
     if "@" in q:
         ids = select(Citizen.id).where(func.lower(Citizen.email) == q.lower())
     else:
         ids = citizens.matching_ids(None, q)
     if ids is None:
-        return []
-    query = select(Citizen).where(Citizen.id.in_(ids)).order_by(Citizen.name, Citizen.id)
-    return list(db.session.scalars(query.limit(limit)))
+        return None
+    return select(Citizen).where(Citizen.id.in_(ids)).order_by(Citizen.name, Citizen.id)
+
+
+def find_citizens(q: str, limit: int = 50) -> list[Citizen]:
+    query = search_citizens(q)
+    return [] if query is None else list(db.session.scalars(query.limit(limit)))
 
 
 def cases_of(citizen: Citizen) -> list[Inquiry]:
@@ -208,12 +213,20 @@ def erase_citizen(
 
 
 def export_citizen(citizen: Citizen) -> dict:
-    """Everything the bureau holds about the citizen (art. 15), as plain JSON data."""
+    """Everything the bureau holds about the citizen (art. 15), as plain JSON data: UTC
+    times (ISO 8601, "Z") and stable codes, for programs."""
+    return _jsonable(subject_record(citizen))
+
+
+def subject_record(citizen: Citizen) -> dict:
+    """Everything the bureau holds about the citizen (art. 15): times as datetimes and
+    codes as codes, for the printable copy to put into words and the JSON export."""
     return {
-        "exported_at": _iso(utcnow()),
+        "exported_at": utcnow(),
         "citizen": {
             "id": citizen.id,
             "office": citizen.office.code,
+            "office_name": citizen.office.name,
             "name": citizen.name,
             "phone": citizen.phone,
             "email": citizen.email,
@@ -221,26 +234,26 @@ def export_citizen(citizen: Citizen) -> dict:
             "gender": citizen.gender,
             "age_band": citizen.age_band,
             "flags": citizen.flag_list,
-            "consent_at": _iso(citizen.consent_at),
+            "consent_at": citizen.consent_at,
             "consent_notice_version": citizen.consent_notice_version,
-            "created_at": _iso(citizen.created_at),
+            "created_at": citizen.created_at,
         },
-        "inquiries": [_case_export(case, citizen) for case in cases_of(citizen)],
+        "inquiries": [_case_record(case, citizen) for case in cases_of(citizen)],
     }
 
 
-def _case_export(case: Inquiry, citizen: Citizen) -> dict:
+def _case_record(case: Inquiry, citizen: Citizen) -> dict:
     feedback = db.session.scalar(select(Feedback).where(Feedback.inquiry_id == case.id))
     return {
         "reference": case.reference,
-        "received_at": _iso(case.received_at),
+        "received_at": case.received_at,
         "channel": case.channel,
         "category": case.category.code,
         "subcategory": case.subcategory.code if case.subcategory else None,
         "settlement": case.settlement.name if case.settlement else None,
         "urgency": case.urgency,
         "status": case.status,
-        "due_date": case.due_date.isoformat() if case.due_date else None,
+        "due_date": case.due_date,
         "description": case.description,
         "outcome": case.outcome,
         "resolution_summary": case.resolution_summary,
@@ -248,7 +261,7 @@ def _case_export(case: Inquiry, citizen: Citizen) -> dict:
         "expert": case.expert.name if case.expert else None,
         "timeline": [
             {
-                "at": _iso(e.created_at),
+                "at": e.created_at,
                 "kind": e.kind,
                 "by": e.actor.name if e.actor else None,
                 "text": e.body,
@@ -257,11 +270,11 @@ def _case_export(case: Inquiry, citizen: Citizen) -> dict:
             for e in case.events
         ],  # fmt: skip
         "referrals": [
-            {"at": _iso(r.created_at), "institution": r.institution.name, "note": r.note}
+            {"at": r.created_at, "institution": r.institution.name, "note": r.note}
             for r in db.session.scalars(select(Referral).where(Referral.inquiry_id == case.id))
         ],
         "attachments": [
-            {"at": _iso(a.created_at), "filename": a.filename, "size": a.size}
+            {"at": a.created_at, "filename": a.filename, "size": a.size}
             for a in db.session.scalars(select(Attachment).where(Attachment.inquiry_id == case.id))
         ],
         "feedback": None
@@ -273,7 +286,7 @@ def _case_export(case: Inquiry, citizen: Citizen) -> dict:
             "comment": feedback.comment,
         },
         "emails": [  # those sent to the citizen; staff notices stay internal
-            {"at": _iso(m.created_at), "to": m.to, "subject": m.subject, "status": m.status}
+            {"at": m.created_at, "to": m.to, "subject": m.subject, "status": m.status}
             for m in db.session.scalars(
                 select(OutboxMessage).where(
                     OutboxMessage.inquiry_id == case.id, OutboxMessage.to == (citizen.email or "")
@@ -283,5 +296,14 @@ def _case_export(case: Inquiry, citizen: Citizen) -> dict:
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+def _jsonable(value):
+    """Datetimes (naive UTC) as ISO 8601 with "Z", dates as ISO dates, the rest as it is."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

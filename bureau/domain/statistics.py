@@ -13,10 +13,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, lifecycle
 from bureau.domain.anonymisation import Count, Published, publish, publish_figure
 from bureau.domain.periods import Period
-from bureau.domain.summary import Filters, monthly_totals, value_counts
+from bureau.domain.summary import Filters, monthly_totals, open_counts, value_counts
 from bureau.extensions import db
 from bureau.models import AgeBand, Category, Channel, Flag, Gender, Outcome, Settlement
 
@@ -45,9 +45,11 @@ class Rise:
 @dataclass
 class Dashboard:
     period: Period
-    previous: Period
+    previous: Period  # what the figures are compared with: see Period.compared_with
     filters: Filters
     threshold: int
+    running: bool = False  # the period is not over: compared with the same months before
+    as_of: date | None = None  # the day the figures were counted
     tables: dict[str, Published] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     rates: dict[str, float | None] = field(default_factory=dict)
@@ -63,10 +65,10 @@ def dashboard(
     office_ids: list[int], period: Period, filters: Filters, *, k: int, today: date
 ) -> Dashboard:
     """Every table and headline figure of the period, suppressed for threshold k."""
-    previous = period.previous()
+    previous = period.compared_with(today)
     monthly = monthly_totals(office_ids, previous.start, period.end, filters)
     values = _by_dimension(value_counts(office_ids, period.start, period.end, filters))
-    board = Dashboard(period, previous, filters, k)
+    board = Dashboard(period, previous, filters, k, running=period.running(today), as_of=today)
     categories = _categories({row[2] for row in monthly})
     current = _category_month(monthly, period, categories, k)
     before = _category_month(monthly, previous, categories, k)
@@ -85,7 +87,8 @@ def dashboard(
     tables["outcome"] = _one_way("outcome", list(Outcome), values["outcome"], k)
     tables["referral"] = _one_way("referral", sorted(values["referral"]), values["referral"], k)
     tables["deadline"] = _one_way("deadline", ["on_time", "late"], values["deadline"], k)
-    tables["open"] = _one_way("open", ["on_track", "overdue"], _open(values["open"], today), k)
+    opened = open_counts(office_ids, period.start, period.end, filters)
+    tables["open"] = _one_way("open", ["on_track", "overdue"], _open(opened, today), k)
     tables["satisfaction"] = _one_way("satisfaction", SATISFACTION, values["satisfaction"], k)
     tables["solved"] = _one_way("solved", SOLVED, values["solved"], k)
     tables["recommend"] = _one_way("recommend", ["yes", "no"], values["recommend"], k)
@@ -148,12 +151,14 @@ def _one_way(key: str, rows, counts: "Counts", k: int) -> Published:
     return publish(key, codes, ["n"], [[counts[c]] for c in codes], k, row_totals=False)
 
 
-def _open(values: "Counts", today: date) -> "Counts":
-    """Open cases now, on track or overdue (waiting for the citizen pauses the clock)."""
+def _open(rows, today: date) -> "Counts":
+    """Open cases now, on track or overdue by the lifecycle's one rule (lifecycle.overdue)."""
+    pausing = set(db.session.scalars(select(Category.code).where(Category.pause_when_waiting)))
     result = Counts()
-    for value, count in values.items():
+    for category, value, count in rows:
         status, _sep, due = value.partition("|")
-        late = status != "waiting" and due and date.fromisoformat(due) < today
+        due_on = date.fromisoformat(due) if due else None
+        late = lifecycle.overdue(status, category in pausing, due_on, today)
         result["overdue" if late else "on_track"] += count
     return result
 

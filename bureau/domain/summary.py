@@ -258,6 +258,28 @@ def value_counts(office_ids, start: date, end: date, filters: Filters) -> list[t
     return [(o, d, v, _count(n, k)) for o, d, v, n, k in db.session.execute(query)]
 
 
+def open_counts(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:
+    """(category, "status|due", Count) of the open cases received in the range: by category
+    too, since whether waiting stops the clock is the category's rule."""
+    if filters.needs_records:
+        value = S.status + "|" + _text(S.due_on)
+        where = [*_range(office_ids, start, end), *filters.conditions()]
+        query = (
+            select(S.category, value, func.count(), _key_sum(S.cell_key))
+            .where(*where, S.status.in_(OPEN_STATUSES))
+            .group_by(S.category, value)
+        )
+    else:
+        ensure_current(office_ids, start, end)
+        query = (
+            select(CUBE.c.category, CUBE.c.value, func.sum(CUBE.c.n), func.sum(CUBE.c.key_sum))
+            .where(*_cube_range(office_ids, start, end, filters), CUBE.c.dimension == "open")
+            .group_by(CUBE.c.category, CUBE.c.value)
+            .having(func.sum(CUBE.c.n) != 0)
+        )
+    return [(c, v, _count(n, k)) for c, v, n, k in db.session.execute(query)]
+
+
 def _count(n, key_sum) -> Count:
     return Count(int(n), int(key_sum or 0) % KEY_SPACE)
 

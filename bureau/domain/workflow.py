@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bureau.domain import deadlines, lifecycle, notifications
+from bureau.domain import cases, deadlines, lifecycle, notifications, queues
 from bureau.extensions import db
 from bureau.models import OPEN_STATUSES, Attachment, Inquiry, Role, Status, User
 
@@ -41,12 +41,11 @@ def attachments_of(case: Inquiry) -> list[Attachment]:
     )
 
 
-def dashboard(office_id: int, today: date | None = None, soon_days: int = 3) -> dict:
-    """Counts per expert and status, and the queues: unassigned, due soon, overdue."""
+def dashboard(user: User, today: date | None = None) -> dict:
+    """The coordinator's queues (overdue, due soon, unassigned: see queues.py) and the
+    open cases per expert and status of the office."""
     today = today or deadlines.sofia_today()
-    open_cases = select(Inquiry).where(
-        Inquiry.office_id == office_id, Inquiry.status.in_(OPEN_STATUSES)
-    )
+    office_id = user.office_id
     per_expert = db.session.execute(
         select(Inquiry.expert_id, Inquiry.status, func.count())
         .where(Inquiry.office_id == office_id, Inquiry.status.in_(OPEN_STATUSES))
@@ -61,28 +60,11 @@ def dashboard(office_id: int, today: date | None = None, soon_days: int = 3) -> 
     table: dict = {}
     for expert_id, status, count in per_expert:
         table.setdefault(expert_id, {})[status] = count
-    soon = deadlines.add_working_days(today, soon_days)
-    running = open_cases.where(Inquiry.waiting_since.is_(None))
     return {
         "per_expert": table,
         "experts": experts,
         "statuses": list(OPEN_STATUSES),
-        "overdue": _queue(running.where(Inquiry.due_date < today).order_by(Inquiry.due_date)),
-        "due_soon": _queue(
-            running.where(Inquiry.due_date >= today, Inquiry.due_date <= soon).order_by(
-                Inquiry.due_date
-            )
-        ),
-        # Ordered by due date, which the (office, status, due) index returns in order.
-        "unassigned": _queue(
-            select(Inquiry)
-            .where(Inquiry.office_id == office_id, Inquiry.status == Status.NEW)
-            .order_by(Inquiry.due_date, Inquiry.id)
-        ),
+        "queues": queues.coordinator_queues(user, today),
         "today": today,
-        "soon": soon,
+        "soon": deadlines.add_working_days(today, cases.SOON_DAYS),
     }
-
-
-def _queue(query, limit: int = 20) -> list[Inquiry]:
-    return list(db.session.scalars(query.limit(limit)))

@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from bureau.domain import DomainError, accounts, offices
 from bureau.extensions import db
@@ -48,8 +48,21 @@ class UserForm(FlaskForm):
         validators=[DataRequired(_l("Въведете e-mail.")), EmailAddress()],
     )
     name = StringField(_l("Име"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)])
-    role = SelectField(_l("Роля"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
-    office = SelectField(_l("Офис"), coerce=int, validators=[Optional()])
+    # No role is preselected: left untouched, the first one (administrator) would be given.
+    role = SelectField(
+        _l("Роля"),
+        choices=[("", _l("— изберете роля —"))]
+        + [(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[AnyOf([r.value for r in Role], message=_l("Изберете роля."))],
+        validate_choice=False,
+        default="",
+    )
+    office = SelectField(
+        _l("Офис"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Задължителен за всички роли освен администратор."),
+    )
     language = SelectField(_l("Език"), choices=LANGUAGE_LABELS)
     active = BooleanField(_l("Активен"), default=True)
     password = PasswordField(_l("Парола"), validators=[Optional(), Length(max=128)])

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from bureau.domain import accounts, audit
 from bureau.models import AuditEntry
 from bureau.permissions import requires
-from bureau.web import params
+from bureau.web import audit_text, params
 from bureau.web.helpers import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -44,11 +44,13 @@ def index():
     query = audit.search(filters).options(joinedload(AuditEntry.actor))
     page = paginate(query, count_query=audit.search(filters))
     log("audit.view", page=page.page)
+    names = audit_text.names_of(page.items)
     return render_template(
         "audit/index.html",
         page=page,
         filters=filters,
         actions=audit.ACTIONS,
+        said=lambda entry: audit_text.sentence(entry, names),
     )
 
 

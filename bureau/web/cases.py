@@ -46,7 +46,7 @@ def index():
 
 def _filters() -> tuple[cases.CaseFilters, dict]:
     """CaseFilters from the query string (`status`, `category`, `expert`, `settlement`,
-    `q`, `overdue`, `sort`): unknown codes are ignored, a malformed id is a 400."""
+    `q`, `overdue`, `due_soon`, `sort`): unknown codes are ignored, a malformed id is a 400."""
     args = request.args
     filters = cases.CaseFilters(q=args.get("q", "").strip())
     if args.get("status") in {s.value for s in Status}:
@@ -64,6 +64,7 @@ def _filters() -> tuple[cases.CaseFilters, dict]:
         filters.expert_id = params.identifier(expert, "expert")
     filters.settlement_id = params.identifier(args.get("settlement"), "settlement")
     filters.overdue = args.get("overdue") in ("1", "on", "true")
+    filters.due_soon = args.get("due_soon") in ("1", "on", "true")
     sort = args.get("sort", "-received")
     if sort.lstrip("-") not in cases.SORTS:
         sort = "-received"  # an unknown column: the default order, newest first
@@ -84,10 +85,24 @@ def _filter_choices() -> dict:
     return {"experts": experts, "settlements": settlements, "categories": categories}
 
 
+def list_args(filters: cases.CaseFilters) -> dict:
+    """The case list's query string for these filters: a queue's "show all" link."""
+    args = {"status": filters.status, "overdue": "1" if filters.overdue else None,
+            "due_soon": "1" if filters.due_soon else None}  # fmt: skip
+    if filters.unassigned:
+        args["expert"] = "none"
+    elif filters.expert_id:
+        args["expert"] = "me" if filters.expert_id == current_user.id else filters.expert_id
+    args["sort"] = ("-" if filters.descending else "") + filters.sort
+    return {key: value for key, value in args.items() if value}
+
+
 @bp.get("/dashboard")
 @requires("dashboard.operations")
 def dashboard():
-    return render_template("cases/dashboard.html", **workflow.dashboard(current_user.office_id))
+    return render_template(
+        "cases/dashboard.html", list_args=list_args, **workflow.dashboard(current_user)
+    )
 
 
 @bp.get("/<reference>")

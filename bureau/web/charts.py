@@ -5,7 +5,15 @@ import itertools
 from markupsafe import Markup, escape
 
 from bureau.domain.anonymisation import Cell, Published
-from bureau.web.stats_labels import TITLES, Labels, cell_text, number, period_label
+from bureau.web.stats_labels import (
+    TITLES,
+    Labels,
+    cell_text,
+    comparison_label,
+    months_label,
+    number,
+    period_label,
+)
 
 _ids = itertools.count(1)
 # Charts are drawn in user units of about a CSS pixel and never shown wider than drawn
@@ -141,6 +149,8 @@ def template_helpers() -> dict:
         "cell_text": cell_text,
         "number": number,
         "period_label": period_label,
+        "comparison_label": comparison_label,
+        "months_label": months_label,
         "table_title": lambda key: str(TITLES.get(key, key)),
         "table_chart": table_chart,
         "months_chart": months_chart,

@@ -6,6 +6,7 @@ suppressed before they get here. No page of this blueprint touches a case or a c
 
 import click
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -69,19 +70,16 @@ def export(kind: str):
     labels = Labels([query.office.id])
     meta = export_meta(query, board.threshold)
     audit.log("stats.export", office_id=query.office.id, format=kind, table=key or "all")
-    name = (
-        f"statistics-{query.office.code}-{query.period.start:%Y-%m}-{query.period.last_day:%Y-%m}"
-    )
     if kind == "json":
         body = stats_export.document(tables, labels, meta=meta, figures=board.figures)
-        return jsonify(body)
-    if kind == "csv":
-        content = stats_export.csv_text(tables, labels, meta=meta)
+        response = jsonify(body)
     else:
-        content = stats_export.xlsx_bytes(tables, labels, meta=meta)
-    disposition = f'attachment; filename="{name}.{kind}"'
-    return Response(content, mimetype=EXPORT_TYPES[kind],
-                    headers={"Content-Disposition": disposition})  # fmt: skip
+        write = stats_export.excel_csv if kind == "csv" else stats_export.xlsx_bytes
+        response = Response(write(tables, labels, meta=meta), mimetype=EXPORT_TYPES[kind])
+    response.headers.update(
+        stats_export.download(_("статистика"), query.office.code, query.period, kind, key)
+    )
+    return response
 
 
 FUNDER_NOTE = _l(
@@ -118,14 +116,11 @@ def funder_export(kind: str):
     # The report is for the whole office: no settlement or other filter applies.
     meta = {**export_meta(query, threshold()), "filters": {}, "note": str(FUNDER_NOTE)}
     audit.log("stats.export", office_id=query.office.id, format=kind, table="funder")
-    name = f"funder-{query.office.code}-{query.period.start:%Y-%m}-{query.period.last_day:%Y-%m}"
-    if kind == "csv":
-        content = stats_export.csv_text(tables, labels, meta=meta)
-    else:
-        content = stats_export.xlsx_bytes(tables, labels, meta=meta)
-    disposition = f'attachment; filename="{name}.{kind}"'
-    return Response(content, mimetype=EXPORT_TYPES[kind],
-                    headers={"Content-Disposition": disposition})  # fmt: skip
+    write = stats_export.excel_csv if kind == "csv" else stats_export.xlsx_bytes
+    response = Response(write(tables, labels, meta=meta), mimetype=EXPORT_TYPES[kind])
+    words = _("отчет за финансиращия орган")
+    response.headers.update(stats_export.download(words, query.office.code, query.period, kind))
+    return response
 
 
 def export_meta(query: StatsQuery, k: int) -> dict:

@@ -67,6 +67,12 @@ EVENT_LABELS = {
     "reply": _l("Отговор до гражданина"),
     "pin_reset": _l("Издаден е нов ПИН"),
 }
+SOLVED_LABELS = {"yes": _l("да"), "partly": _l("отчасти"), "no": _l("не")}
+MAIL_STATUS_LABELS = {
+    "pending": _l("чака изпращане"),
+    "sent": _l("изпратено"),
+    "failed": _l("неизпратено"),
+}
 
 
 def label(mapping: dict, code) -> str:
@@ -85,4 +91,6 @@ def template_globals() -> dict:
         "event_label": lambda c: label(EVENT_LABELS, c),
         "outcome_label": lambda c: label(OUTCOME_LABELS, c),
         "affiliation_label": lambda c: label(AFFILIATION_LABELS, c),
+        "solved_label": lambda c: label(SOLVED_LABELS, c),
+        "mail_status_label": lambda c: label(MAIL_STATUS_LABELS, c),
     }

@@ -4,10 +4,11 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from bureau import database
-from bureau.domain import notifications
+from bureau.domain import deadlines, notifications, queues
 from bureau.extensions import csrf, db
-from bureau.models import utcnow
+from bureau.models import Role, utcnow
 from bureau.permissions import public
+from bureau.web.cases import list_args
 from bureau.web.helpers import safe_next
 from bureau.web.public import home_page
 
@@ -19,6 +20,10 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return home_page()  # the public site: what the bureau does, status, online inquiry
+    if current_user.role == Role.EXPERT:
+        today = deadlines.sofia_today()
+        mine = queues.expert_queues(current_user, today)
+        return render_template("main/home.html", queues=mine, today=today, list_args=list_args)
     return render_template("main/home.html")
 
 

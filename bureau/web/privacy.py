@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,12 +12,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from bureau.domain import DomainError, privacy
+from bureau.domain import DomainError, privacy, taxonomy
 from bureau.extensions import db
 from bureau.models import Citizen
 from bureau.permissions import requires
 from bureau.web.audit import log
-from bureau.web.helpers import form_error
+from bureau.web.case_forms import CONTACT_LABELS
+from bureau.web.helpers import form_error, paginate
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin/privacy")
 
@@ -45,9 +47,10 @@ class EraseForm(FlaskForm):
 @requires("admin.privacy")
 def index():
     q = request.args.get("q", "").strip()[:200]
-    found = privacy.find_citizens(q) if q else []
+    query = privacy.search_citizens(q) if q else None
+    found = paginate(query) if query is not None else None
     if q:
-        log("privacy.search", results=len(found))
+        log("privacy.search", results=found.total if found else 0)
     return render_template("privacy/index.html", q=q, found=found)
 
 
@@ -66,9 +69,17 @@ def citizen(citizen_id: int):
 
 
 def _page(person: Citizen, form: EraseForm, status: int = 200):
+    """The citizen's copy in words: Sofia times, labels for the codes; JSON beside it."""
+    locale = str(get_locale() or "bg")
+    categories, subcategories = {}, {}
+    for category in taxonomy.categories(active_only=False):
+        categories[category.code] = category.label(locale)
+        for sub in category.subcategories:
+            subcategories[category.code, sub.code] = sub.label(locale)
     return render_template(
-        "privacy/citizen.html", person=person, data=privacy.export_citizen(person), form=form
-    ), status
+        "privacy/citizen.html", person=person, data=privacy.subject_record(person), form=form,
+        categories=categories, subcategories=subcategories, contact_kinds=dict(CONTACT_LABELS),
+    ), status  # fmt: skip
 
 
 @bp.get("/citizens/<int:citizen_id>/export.json")

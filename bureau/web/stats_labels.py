@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -41,6 +42,29 @@ TITLES = {
     "funder_age": _l("Участия по възраст"),
     "funder_disadvantaged": _l("Участия на лица в неравностойно положение"),
 }
+# Sheet names of the XLSX exports (≤ 31 characters; the file name takes them too).
+SHEETS = {
+    "category_month": _l("По категории и месеци"),
+    "category": _l("По категории"),
+    "month": _l("По месеци"),
+    "settlement": _l("По населени места"),
+    "channel": _l("По канал"),
+    "gender": _l("По пол"),
+    "age_band": _l("По възраст"),
+    "flags": _l("Уязвими групи"),
+    "outcome": _l("Резултати"),
+    "referral": _l("Насочвания"),
+    "deadline": _l("Решени в срок"),
+    "open": _l("Отворени случаи"),
+    "satisfaction": _l("Удовлетвореност"),
+    "solved": _l("Решен ли е проблемът"),
+    "recommend": _l("Биха препоръчали"),
+    "office_category": _l("Бюра по категории"),
+    "office_channel": _l("Бюра по канал"),
+    "funder_sex": _l("Участия по пол"),
+    "funder_age": _l("Участия по възраст"),
+    "funder_disadvantaged": _l("В неравностойно положение"),
+}
 FIXED = {
     "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
     "open": {"on_track": _l("в срок"), "overdue": _l("просрочени")},
@@ -65,6 +89,12 @@ RECOMMENDATION_STATUS = {
     "partially_accepted": _l("приета частично"),
     "rejected": _l("отхвърлена"),
     "implemented": _l("изпълнена"),
+}
+FILTER_NAMES = {
+    "settlement": _l("Населено място"),
+    "category": _l("Категория"),
+    "channel": _l("Канал"),
+    "affiliation": _l("Експерти"),
 }
 COUNT = _l("Брой")
 TOTAL = _l("Общо")
@@ -110,6 +140,11 @@ class Labels:
         }.get(key, {})
         return label(mapping, code) or code
 
+    def filters(self, chosen: dict) -> list[tuple[str, str]]:
+        """The filters of an export in words: (what, which), e.g. ("Канал", "По телефона")."""
+        return [(str(FILTER_NAMES[key]), self.row(key, value))
+                for key, value in chosen.items() if value and key in FILTER_NAMES]  # fmt: skip
+
     def column(self, key: str, code: str) -> str:
         if key == "category_month":
             return month_label(code)
@@ -145,3 +180,24 @@ def number(value, digits: int = 0) -> str:
 def period_label(start: date, end: date) -> str:
     last = date.fromordinal(end.toordinal() - 1)
     return f"{start.strftime('%d.%m.%Y')} – {last.strftime('%d.%m.%Y')}"
+
+
+def months_label(start: date, end: date, *, year: bool = True) -> str:
+    """Whole months in words: "януари–ноември 2025", "ноември 2025" (without the year:
+    "януари–ноември", when the sentence names it)."""
+    last = date.fromordinal(end.toordinal() - 1)
+    pattern = "LLLL y" if year else "LLLL"
+    if (start.year, start.month) == (last.year, last.month):
+        return format_date(start, pattern)
+    if start.year == last.year:
+        return f"{format_date(start, 'LLLL')}–{format_date(last, pattern)}"
+    return f"{format_date(start, 'LLLL y')} – {format_date(last, 'LLLL y')}"
+
+
+def comparison_label(board) -> str:
+    """What the headline figures are compared with, said plainly."""
+    previous = board.previous
+    if board.running:
+        return _("същите месеци на %(year)d (%(months)s)", year=previous.start.year,
+                 months=months_label(previous.start, previous.end, year=False))  # fmt: skip
+    return _("предходен период (%(months)s)", months=months_label(previous.start, previous.end))

@@ -306,11 +306,28 @@ def test_is_overdue_only_for_open_running_cases_past_their_due_date(people):
     case.due_date = today - timedelta(days=1)
     assert lifecycle.is_overdue(case, today)
     assert not lifecycle.is_overdue(case, today - timedelta(days=1))
-    case.waiting_since = today - timedelta(days=3)
-    assert not lifecycle.is_overdue(case, today)
-    case.waiting_since = None
     case.status = Status.RESOLVED
     assert not lifecycle.is_overdue(case, today)
+
+
+def test_waiting_on_the_citizen_is_not_overdue_where_the_category_stops_the_clock(people):
+    today = date(2026, 6, 10)
+    case = case_in(Status.WAITING, people)
+    case.due_date = today - timedelta(days=1)
+    assert lifecycle.is_overdue(case, today)  # local taxes: the clock runs while waiting
+    case.category.pause_when_waiting = True
+    assert not lifecycle.is_overdue(case, today)
+
+
+def test_leaving_waiting_clears_the_pause_even_if_the_category_changed_meanwhile(people):
+    case = case_in(Status.IN_PROGRESS, people)
+    case.category.pause_when_waiting = True
+    lifecycle.transition(case, Status.WAITING, actor=people["expert"], today=date(2026, 6, 1))
+    assert case.waiting_since == date(2026, 6, 1)
+    case.category.pause_when_waiting = False
+    due = case.due_date
+    lifecycle.transition(case, Status.IN_PROGRESS, actor=people["expert"], today=date(2026, 6, 9))
+    assert case.waiting_since is None and case.due_date == due
 
 
 def test_resolving_after_the_due_date_marks_the_stat_record_overdue(people):

@@ -342,3 +342,33 @@ def test_percentiles_are_continuous_like_percentile_cont():
     assert statistics.percentile(histogram, 0.5) == 2.5
     assert statistics.percentile(histogram, 0.9) == 7.9
     assert statistics.percentile(Counter(), 0.5) is None
+
+
+def test_a_running_year_is_compared_with_the_same_months_of_the_year_before(app):
+    log(6, on=date(2025, 3, 10))
+    log(4, on=date(2025, 12, 10))  # after 21 November: not beside January–November 2026
+    log(9, on=date(2026, 3, 10))
+    result = board(YEAR, today=date(2026, 11, 21))
+    assert result.running
+    assert (result.previous.start, result.previous.end) == (date(2025, 1, 1), date(2025, 12, 1))
+    assert result.figures["previous_total"].count == 6
+    assert result.figures["change_percent"] == 50.0  # not -10 % against the whole of 2025
+
+
+def test_a_running_quarter_is_compared_with_the_same_months_not_the_quarter_before(app):
+    log(8, on=date(2025, 10, 6))
+    log(5, on=date(2026, 9, 7))  # the third quarter: no longer the comparison
+    log(6, on=date(2026, 10, 5))
+    result = board(Period.quarter(2026, 4), today=date(2026, 11, 21))
+    assert (result.previous.start, result.previous.end) == (date(2025, 10, 1), date(2025, 12, 1))
+    assert result.figures["previous_total"].count == 8
+    assert result.figures["change_percent"] == -25.0
+
+
+def test_a_finished_period_is_compared_with_the_one_before(app):
+    log(5, on=date(2024, 6, 3))
+    log(10, on=date(2025, 6, 2))
+    result = board(Period.year(2025), today=date(2026, 11, 21))
+    assert not result.running
+    assert result.previous == Period.year(2024)
+    assert result.figures["change_percent"] == 100.0

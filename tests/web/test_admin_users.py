@@ -185,6 +185,32 @@ def test_create_staff_user_without_office_is_refused(admin, client):
     assert field_error(response, "office") == "Изберете офис за този потребител."
 
 
+def test_new_user_form_preselects_no_role(admin, client):
+    page = client.get("/admin/users/new").text
+    role = re.search(r'<select[^>]*name="role".*?</select>', page, re.S)[0]
+    selected = re.findall(
+        r'<option[^>]*selected[^>]*value="([^"]*)"|<option[^>]*value="([^"]*)"[^>]*selected', role
+    )
+    assert [a or b for a, b in selected] in ([], [""])
+    assert "— изберете роля —" in role
+
+
+@pytest.mark.parametrize(
+    "role", [None, "", "superuser", "admin\x00"], ids=["absent", "empty", "unknown", "nul"]
+)
+def test_a_user_is_never_created_with_a_role_left_untouched(admin, client, role):
+    form = new_user_form(role=role, office="0")
+    if role is None:
+        del form["role"]
+    response = client.post("/admin/users/new", data=form)
+    if role and "\x00" in role:
+        assert response.status_code == 400  # refused before any view, as every NUL byte
+    else:
+        assert response.status_code == 422
+        assert field_error(response, "role") == "Изберете роля."
+    assert accounts.get_user_by_email("maria.ivanova@example.com") is None
+
+
 def test_create_user_with_invalid_email_is_refused(admin, client):
     response = client.post("/admin/users/new", data=new_user_form(email="not-an-address"))
     assert response.status_code == 422

@@ -121,6 +121,14 @@ def test_search_finds_a_cyrillic_name_typed_in_latin(app, coordinator):
     assert listed(browser, "?q=Nobody") == []
 
 
+def test_search_by_name_and_phone_typed_together(app, coordinator):
+    ivanov = make_inquiry(citizen={"name": "Георги Иванов", "phone": "0888123456"})
+    make_inquiry(citizen={"name": "Георги Иванов", "phone": "0899000111"})
+    browser = signed_in(app, coordinator)
+    assert listed(browser, "?q=Георги Иванов 0888 123") == [ivanov.reference]
+    assert listed(browser, "?q=ivanov 0888123456") == [ivanov.reference]
+
+
 def test_overdue_filter(app, coordinator):
     today = deadlines.sofia_today()
     expert = make_expert()

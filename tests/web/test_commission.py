@@ -30,6 +30,11 @@ def log(n: int, office=None, **fields) -> None:
     without_adjustment()
 
 
+def excel_rows(data: bytes) -> list[dict]:
+    """The people's CSV as Excel reads it: UTF-8 after a byte-order mark, semicolons."""
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
 def cells_of(page: str, table: str) -> list[str]:
     """The texts of a table's data cells, in reading order."""
     found = re.search(rf'<table[^>]*id="table-{table}".*?</table>', page, re.S)
@@ -127,13 +132,13 @@ def test_exports_match_the_screen(client, login_as):
     log(9, channel="email")
     login_as(Role.COMMISSION)
     screen = cells_of(client.get("/commission/").text, "channel")
-    rows = list(csv.DictReader(io.StringIO(client.get("/commission/export.csv").text)))
-    exported = [row["shown"] for row in rows if row["table"] == "channel"]
+    rows = excel_rows(client.get("/commission/export.csv").data)
+    exported = [row["Показано като"] for row in rows if row["Код на таблицата"] == "channel"]
     assert exported == screen
     # Phone's 3 is hidden; walk-in's 6, the smallest beside it, too: 18 - 9 would give it.
     assert screen == ["×", "<5", "9", "0", "0", "18"]
     book = load_workbook(io.BytesIO(client.get("/commission/export.xlsx").data))
-    sheet = [row[1].value for row in book["channel"].iter_rows(min_row=3)]
+    sheet = [row[1].value for row in book["По канал"].iter_rows(min_row=3)]
     assert sheet == ["×", "<5", 9, 0, 0, 18]
 
 
@@ -145,7 +150,7 @@ def test_exported_text_cannot_run_as_a_formula(client, login_as):
     login_as(Role.COMMISSION)
     text = client.get("/commission/export.csv?table=category_month").text
     assert "'=HYPERLINK" in text
-    assert not re.search(r'(^|,)"?=HYPERLINK', text, re.M)
+    assert not re.search(r'(^|[;,])"?=HYPERLINK', text, re.M)
     book = load_workbook(io.BytesIO(client.get("/commission/export.xlsx").data))
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
@@ -158,9 +163,9 @@ def test_single_table_csv_and_unknown_ones(client, login_as):
     login_as(Role.COMMISSION)
     response = client.get("/commission/export.csv?table=channel")
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    header = response.text.splitlines()[0]
-    assert header == ("office,period_from,period_to,table,row,row_label,column,column_label,"
-                      "count,suppressed,shown,threshold")  # fmt: skip
+    header = response.data.decode("utf-8-sig").splitlines()[0]
+    assert header == ("Бюро;Период от;Период до;Таблица;Ред;Колона;Брой;Скрито;Показано като;"
+                      "Праг;Код на таблицата;Код на реда;Код на колоната")  # fmt: skip
     assert client.get("/commission/export.csv?table=nope").status_code == 404
     assert client.get("/commission/export.pdf").status_code == 404
 
@@ -280,3 +285,19 @@ def test_the_summary_can_be_recounted_from_the_command_line(app):
     assert "Recounted 1 office-months." in result.output
     unknown = app.test_cli_runner().invoke(args=["commission", "rebuild-summary", "--office", "X"])
     assert unknown.exit_code != 0
+
+
+def test_a_running_year_says_so_and_names_the_months_it_is_compared_with(client, login_as):
+    log(6)
+    login_as(Role.COMMISSION)
+    page = client.get(f"/commission/?period=year&year={THIS_YEAR}").text
+    comparison = re.search(r'stat-comparison">([^<]*)<', page)[1]
+    assert f"същите месеци на {THIS_YEAR - 1}" in comparison
+    assert "януари" in comparison
+    assert "Периодът не е приключил: данни до" in page
+    assert "спрямо същите месеци на" in page  # the rising categories too
+    finished = client.get(f"/commission/?period=year&year={THIS_YEAR - 1}").text
+    assert "предходен период" in re.search(r'stat-comparison">([^<]*)<', finished)[1]
+    assert "Периодът не е приключил" not in finished
+    report = client.get("/commission/report")
+    assert report.status_code == 200 and "Периодът не е приключил" in report.text

@@ -43,18 +43,23 @@ def test_csv_and_xlsx_carry_the_same_suppressed_cells(client, login_as):
     login_as(Role.COMMISSION)
     response = client.get("/commission/funder.csv")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="funder-KRS-')
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    male = next(r for r in rows if r["table"] == "funder_sex" and r["row"] == "male")
-    assert (male["count"], male["suppressed"], male["shown"]) == ("", "true", "<5")
-    old = next(r for r in rows if r["table"] == "funder_age" and r["row"] == "55_plus")
-    assert old["suppressed"] == "true"
-    assert SECRET not in response.text
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="otchet-za-finansirashtia-organ-KRS-')
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    male = next(r for r in rows if r["Код на таблицата"] == "funder_sex"
+                and r["Код на реда"] == "male")  # fmt: skip
+    assert (male["Брой"], male["Скрито"], male["Показано като"]) == ("", "да", "<5")
+    old = next(r for r in rows if r["Код на таблицата"] == "funder_age"
+               and r["Код на реда"] == "55_plus")  # fmt: skip
+    assert old["Скрито"] == "да"
+    assert SECRET not in text
     book = load_workbook(io.BytesIO(client.get("/commission/funder.xlsx").data))
-    assert set(book.sheetnames) == {"info", "funder_sex", "funder_age", "funder_disadvantaged"}
-    sheet = [row[1].value for row in book["funder_sex"].iter_rows(min_row=3)]
+    assert book.sheetnames == ["За файла", "Участия по пол", "Участия по възраст",
+                               "В неравностойно положение"]  # fmt: skip
+    sheet = [row[1].value for row in book["Участия по пол"].iter_rows(min_row=3)]
     assert sheet[1] == "<5"
-    assert any(row[0].value == "note" for row in book["info"].iter_rows())
+    assert any(row[0].value == "Бележка" for row in book["За файла"].iter_rows())
     actions = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "stats.export"))
     assert [a.details.get("table") for a in actions] == ["funder", "funder"]
     assert client.get("/commission/funder.json").status_code == 404
@@ -64,9 +69,9 @@ def test_csv_escaping_is_inherited(client, login_as, monkeypatch):
     monkeypatch.setitem(stats_labels.FIXED["funder_sex"], "female", '=HYPERLINK("x","y")')
     log_people(5, gender="female")
     login_as(Role.COMMISSION)
-    text = client.get("/commission/funder.csv").text
+    text = client.get("/commission/funder.csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
-    assert not re.search(r'(^|,)"?=HYPERLINK', text, re.M)
+    assert not re.search(r'(^|[;,])"?=HYPERLINK', text, re.M)
 
 
 def test_commission_may_desk_may_not(client, login_as):

@@ -1,12 +1,16 @@
 """The administrator's data-subject pages: find, show (printable), export JSON, erase."""
 
 import json
+import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
+from bureau.domain import offices
 from bureau.extensions import db
 from bureau.models import AuditEntry, Citizen, ErasureRequest, Inquiry, Role
+from tests.casework import make_coordinator, make_expert
 from tests.factories import make_inquiry, make_office
 
 CITIZEN = {"name": "Мария Иванова", "phone": "0888123456", "email": "maria@example.bg"}
@@ -92,3 +96,65 @@ def test_only_the_administrator_handles_subject_requests(client, login_as, role)
     login_as(role)
     assert client.get("/admin/privacy/?q=maria").status_code == 403
     assert client.get(f"/admin/privacy/citizens/{case.citizen_id}/export.json").status_code == 403
+
+
+# What a citizen reads, and finding them
+
+
+def test_name_and_phone_typed_together_find_the_citizen(client, admin):
+    maria = make_inquiry(citizen=CITIZEN)
+    make_inquiry(citizen={"name": "Мария Иванова", "phone": "0899000111"})  # a namesake
+    page = client.get("/admin/privacy/", query_string={"q": "Мария Иванова 0888123456"}).text
+    assert re.findall(r"/admin/privacy/citizens/(\d+)", page) == [str(maria.citizen_id)]
+    assert "Намерени: 1" in page
+    spaced = client.get("/admin/privacy/", query_string={"q": "ivanova 0888 123 456"}).text
+    assert re.findall(r"/admin/privacy/citizens/(\d+)", spaced) == [str(maria.citizen_id)]
+
+
+def test_the_search_tells_the_total_and_pages_beyond_fifty(client, admin):
+    office = make_office()
+    for n in range(55):
+        make_inquiry(office, citizen={"name": f"Мария Иванова{n:02d}"})
+    first = client.get("/admin/privacy/", query_string={"q": "мария"}).text
+    assert "Намерени: 55" in first
+    shown = re.findall(r"/admin/privacy/citizens/(\d+)", first)
+    second = client.get("/admin/privacy/", query_string={"q": "мария", "page": 2}).text
+    more = re.findall(r"/admin/privacy/citizens/(\d+)", second)
+    assert len(set(shown) | set(more)) == 55 and not set(shown) & set(more)
+    assert "page=2" in first
+    assert audited("privacy.search")[0].details == {"results": 55}
+
+
+def test_the_citizens_copy_reads_in_bulgarian_with_local_times(client, admin):
+    case = make_inquiry(citizen=CITIZEN, category="pensions_disability", channel="phone")
+    case.received_at = datetime(2026, 11, 30, 0, 26, 45)  # UTC: 02:26 in Sofia
+    db.session.commit()
+    page = client.get(f"/admin/privacy/citizens/{case.citizen_id}").text
+    assert "30.11.2026 02:26" in page
+    assert "2026-11-30T00:26:45Z" not in page
+    assert "pensions_disability" not in page
+    assert "Пенсии и ТЕЛК" in page
+    assert "По телефона" in page and "ново" in page
+    assert "export.json" in page  # the machine-readable copy stays beside it
+    data = client.get(f"/admin/privacy/citizens/{case.citizen_id}/export.json").get_json()
+    assert data["inquiries"][0]["received_at"] == "2026-11-30T00:26:45Z"
+    assert data["inquiries"][0]["category"] == "pensions_disability"
+
+
+def test_every_code_of_a_worked_case_is_put_into_words(client, admin, tmp_path, app):
+    from tests.domain.test_privacy import full_case
+
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    office = make_office()
+    offices.seed_institutions(office)
+    case = full_case((make_coordinator(office), make_expert(office)), closed_days_ago=None)
+    page = client.get(f"/admin/privacy/citizens/{case.citizen_id}").text
+    text = re.sub(r"<[^>]+>", " ", page)
+    for code in ("advice_given", "status_changed", "in_progress", "walk_in", "local_taxes",
+                 "problem_solved", "phone"):  # fmt: skip
+        assert not re.search(rf"\b{code}\b", text), code
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", text)  # no UTC timestamps
+    for words in ("в работа → решено (Дадена консултация)", "Контакт с гражданина (телефонен",
+                  "Оценка: 5 от 5", "Решен ли е проблемът: да", "Мария.pdf",
+                  "Бихте ли препоръчали бюрото: да", "Справка за личните данни"):  # fmt: skip
+        assert words in page, words
