@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, deadlines, emails, taxonomy
+from bureau.domain import DomainError, citizens, deadlines, emails, receipts, taxonomy
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -331,6 +331,7 @@ def reset_pin(inquiry: Inquiry, *, actor: User) -> str:
     """Give the inquiry a new PIN (the old receipt stops working); logged on the timeline."""
     pin = f"{secrets.randbelow(1_000_000):06d}"
     inquiry.pin_hash = hash_pin(inquiry.reference, pin)
+    receipts.forget(inquiry)  # an old PIN waiting to be shown would no longer work
     db.session.add(Event(inquiry=inquiry, kind=EventKind.PIN_RESET, actor=actor))
     db.session.flush()
     return pin
@@ -348,6 +349,15 @@ def intake_token_key(token: str, office: Office, actor: User | None) -> str:
 
 def find_by_token(token_key: str) -> Inquiry | None:
     return db.session.scalar(select(Inquiry).where(Inquiry.intake_token == token_key))
+
+
+def logged_with(token: str | None, offices: list[Office], actor: User | None) -> Inquiry | None:
+    """The inquiry a one-time form token already made in one of the offices, if any: the
+    same form sent again (Back, then "Запиши") answers with it, whatever it says now."""
+    if not token or len(token) > TOKEN_LENGTH:
+        return None
+    keys = [intake_token_key(token, office, actor) for office in offices]
+    return db.session.scalar(select(Inquiry).where(Inquiry.intake_token.in_(keys)).limit(1))
 
 
 def new_token() -> str:

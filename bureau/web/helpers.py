@@ -51,6 +51,17 @@ def form_error(form, error: DomainError) -> None:
         flash(str(error.message), "danger")
 
 
+def sent_before(form, offices: list, actor):
+    """The inquiry this form's one-time token already made: the same form sent again
+    (Back, then "Запиши") answers with it, whatever it says now. Not for a form refused
+    for its CSRF token, which may come from anywhere."""
+    from bureau.domain import intake
+
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        return None
+    return intake.logged_with(form.token.data, offices, actor)
+
+
 def paginate(
     query: Select, *, count_query: Select | None = None, per_page=None, page=None, cap=COUNT_CAP
 ):

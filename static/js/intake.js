@@ -95,4 +95,11 @@
     submitted = true;
     $("submit-intake").disabled = true;
   });
+  // Back to this page from the browser's cache: it may be sent again (its one-time token
+  // then finds the case it made, see forms.js).
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    submitted = false;
+    $("submit-intake").disabled = false;
+  });
 })();
