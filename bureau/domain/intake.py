@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import json
-import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -36,8 +35,6 @@ from bureau.models import (
     utcnow,
 )
 
-# OFFICE-YEAR-NUMBER; the number has five digits, more past 99,999 in a year.
-REFERENCE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,7})$")
 MAX_DESCRIPTION = 5000
 CONSENT_NOTICE_VERSION = "2026-11"
 # The longest one-time token or Idempotency-Key taken (a UUID has 36 characters).
@@ -302,15 +299,6 @@ def next_number(office_id: int, year: int) -> int:
         .values(last=table.c.last + 1)
         .returning(table.c.last)
     ).scalar_one()
-
-
-def normalise_reference(text: str) -> str | None:
-    """`krs-2026-42` → `KRS-2026-00042`; None if it cannot be a reference."""
-    match = REFERENCE.match(text.upper())
-    if match is None:
-        return None
-    code, year, number = match.groups()
-    return f"{code}-{year}-{int(number):05d}"
 
 
 def hash_pin(reference: str, pin: str, key: bytes | None = None) -> str:

@@ -94,6 +94,8 @@ def dashboard():
 @requires("case.view")
 def show(reference: str):
     case = _load(reference)
+    if reference != case.reference:  # typed loosely (`krs-2026-42`): the case's own address
+        return redirect(url_for("cases.show", reference=case.reference), 301)
     audit.log("case.view", case)  # a read of personal data: always in the audit trail
     return _page(case)
 
