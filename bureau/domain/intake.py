@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, deadlines, emails, receipts, taxonomy
+from bureau.domain import DomainError, citizens, deadlines, emails, receipts, taxonomy, text
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -95,7 +95,8 @@ def validate(data: IntakeData, office: Office) -> tuple:
         settlement = db.session.get(Settlement, data.settlement_id)
         if settlement is None or settlement.office_id != office.id:
             raise DomainError(_l("Изберете населено място от списъка."), "settlement")
-    description = (data.description or "").strip()
+    data.description = text.one_line_break(data.description)
+    description = data.description.strip()
     if not description:
         raise DomainError(_l("Опишете накратко въпроса на гражданина."), "description")
     if len(description) > MAX_DESCRIPTION:
@@ -129,6 +130,7 @@ def _validate_citizen(data: IntakeData, office: Office) -> None:
         )
     if len(citizen.name) > 200 or len(citizen.phone) > 40:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "name")
+    citizen.phone = citizens.normalise_phone(citizen.phone)
     if len(phone_key(citizen.phone) or "") > PHONE_KEY_LENGTH:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "phone")
     # Stored, and e-mailed the receipt, in the one form the outbox can send to.

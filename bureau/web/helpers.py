@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash
 from sqlalchemy import Select, func, inspect, select
+from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
-from bureau.domain import DomainError, emails
+from bureau.domain import DomainError, emails, text
 from bureau.extensions import db
 from bureau.web import params
 
@@ -38,6 +39,33 @@ class EmailAddress:
             return
         try:
             field.data = emails.parse(field.data).normalized
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
+
+
+class LongText(TextAreaField):
+    """A text box whose line breaks count once, as the browser's maxlength and the page's
+    counter (static/js/forms.js) count them; the browser sends each as CR LF."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "TextAreaField"  # rendered as one by the templates
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = text.one_line_break(self.data)
+
+
+class PhoneNumber:
+    """Form validator: the domain's rule for phone numbers (citizens.normalise_phone), so
+    a wrong phone is named beside the form's other errors. An empty field passes."""
+
+    def __call__(self, form, field) -> None:
+        from bureau.domain import citizens
+
+        try:
+            field.data = citizens.normalise_phone(field.data)
         except DomainError as error:
             raise ValidationError(str(error.message)) from None
 

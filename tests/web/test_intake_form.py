@@ -392,3 +392,26 @@ def test_intake_without_csrf_token_is_refused(client, app_config):
     token = re.search(r'id="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     assert client.post("/desk/new", data=form(csrf_token=token)).status_code == 303
     assert count(Inquiry) == 1
+
+
+# --- the phone -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("phone", ["0888 123 456", "+359 888 123 456", "(02) 987 65 43"])
+def test_usual_phone_numbers_are_taken(client, desk, phone):
+    assert post(client, phone=phone).status_code == 303
+    assert the_inquiry().citizen.phone == phone
+
+
+def test_a_phone_with_letters_is_refused_beside_the_other_errors(client, desk):
+    response = post(client, phone="abc", description="")
+    assert response.status_code == 422
+    assert "Телефонът може да съдържа само цифри" in response.text
+    assert "Опишете накратко въпроса на гражданина." in response.text
+    assert count(Inquiry) == 0
+
+
+def test_a_description_at_the_limit_with_line_breaks_is_taken(client, desk):
+    sent = ("а" * 99 + "\r\n") * 50  # 5 000 characters as the browser counts them
+    assert post(client, description=sent).status_code == 303
+    assert "\r" not in the_inquiry().description

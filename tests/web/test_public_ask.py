@@ -191,3 +191,21 @@ def test_receipt_page_without_an_inquiry_goes_back_to_the_form(client):
     response = client.get(DONE)
     assert response.status_code == 303
     assert response.location == "/ask"
+
+
+def test_a_phone_with_letters_is_refused_and_the_rest_is_kept(client, office):
+    response = ask(client, phone="обадете се вечер")
+    assert response.status_code == 422
+    assert "Телефонът може да съдържа само цифри" in response.text
+    assert 'value="обадете се вечер"' in response.text
+    assert count(Inquiry) == 0
+
+
+def test_a_text_at_the_limit_with_line_breaks_is_taken_as_the_browser_counted_it(client, office):
+    # The browser counts a line break once (its maxlength and our counter alike) but sends
+    # it as CR LF: 5 000 characters on the screen must not be refused as 5 050.
+    typed = ("а" * 99 + "\n") * 50
+    sent = typed.replace("\n", "\r\n")
+    assert len(typed) == 5000 and len(sent) == 5050
+    assert ask(client, description=sent).status_code == 303
+    assert db.session.scalars(select(Inquiry)).one().description == typed.strip()
