@@ -22,6 +22,7 @@ from bureau.permissions import requires
 from bureau.web import audit
 from bureau.web.helpers import case_or_404, form_error, paginate, sent_before
 from bureau.web.intake_form import IntakeForm
+from bureau.web.kept_forms import keeps_typed
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -43,6 +44,7 @@ def home():
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("case.create")
+@keeps_typed
 def new_inquiry():
     office = current_user.office
     form = IntakeForm(office, str(get_locale()))

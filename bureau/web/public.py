@@ -27,6 +27,7 @@ from bureau.permissions import public
 from bureau.web import proof
 from bureau.web.desk import public_status_url
 from bureau.web.helpers import form_error, sent_before
+from bureau.web.kept_forms import keeps_typed
 from bureau.web.public_forms import AskForm, FeedbackForm, StatusForm
 
 bp = Blueprint("public", __name__)
@@ -63,6 +64,7 @@ def home_page():
 @ratelimit.failures_only(_redirected)
 @public
 @limiter.limit(_limit("STATUS_LIMIT_PER_IP"), methods=["POST"])
+@keeps_typed
 def status():
     form = StatusForm()
     if request.method == "GET" and (reference := request.args.get("ref", "")):
@@ -97,6 +99,7 @@ def status_result():
 @bp.post("/status/feedback")
 @public
 @limiter.limit(_limit("FEEDBACK_LIMIT_PER_IP"))
+@keeps_typed
 def status_feedback():
     inquiry = _granted_inquiry()
     if inquiry is None:
@@ -127,6 +130,7 @@ def status_leave():
 @limiter.limit(
     _limit("ASK_LIMIT_PER_IP"), methods=["POST"], deduct_when=lambda r: r.status_code == 303
 )
+@keeps_typed
 def ask():
     form = AskForm(online.offices_for_public(), str(get_locale()))
     if request.method == "POST" and form.is_bot:
@@ -187,6 +191,7 @@ def ask_done():
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit("FEEDBACK_LIMIT_PER_IP"), methods=["POST"])
+@keeps_typed
 def feedback_link(token: str):
     try:
         link = feedback.link_for(token)
