@@ -21,6 +21,7 @@ from bureau.domain import (
     deadlines,
     digest,
     emails,
+    kept_forms,
     lifecycle,
     notifications,
     privacy,
@@ -55,6 +56,7 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     privacy.purge_expired(today or deadlines.sofia_today())  # retention: once a day
     throttle.purge()  # guessing and rate-limit counters that ran out
     receipts.purge()  # PINs never shown, past their minutes
+    kept_forms.purge()  # forms kept after a session ended that nobody came back for
     db.session.commit()
     # The clock is read after the reminders are queued, so they go out in this run.
     now = now or utcnow()

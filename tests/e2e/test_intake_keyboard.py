@@ -35,9 +35,7 @@ def desk_form(new_page, log_in, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_suggestions_do_not_steal_the_tab_order_and_are_reached_by_arrows(
-    new_page, log_in, width
-):
+def test_suggestions_do_not_steal_the_tab_order_and_are_reached_by_arrows(new_page, log_in, width):
     first = make_inquiry(citizen={"name": "Георги Петров", "phone": "0877 555 111"})
     page = desk_form(new_page, log_in, width)
     tab_to(page, "name")

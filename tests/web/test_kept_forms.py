@@ -340,3 +340,18 @@ def test_a_suggestion_asked_after_the_end_does_not_lose_the_intake(client, clock
             "consent": "y", "token": "t-9", "csrf_token": token_of(page)}  # fmt: skip
     response = client.post("/desk/new", data=data, headers={"Referer": "http://localhost/desk/new"})
     assert KEPT_MESSAGE in client.get(response.location).text
+
+
+def test_jobs_run_purges_kept_forms_and_receipts_that_ran_out(app, monkeypatch):
+    from bureau.domain import jobs, receipts
+    from bureau.models import Receipt
+
+    user = make_user(Role.EXPERT)
+    kept_forms.keep(user, endpoint="cases.reply", view_args={}, page="/cases/",
+                    fields=[["body", "текст"]], now=utcnow() - timedelta(hours=13))  # fmt: skip
+    inquiry = make_inquiry()
+    receipts.issue(inquiry, inquiry.pin, user=None, now=utcnow() - timedelta(hours=1))
+    db.session.commit()
+    jobs.run()
+    assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Receipt)) == 0
