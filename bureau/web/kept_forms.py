@@ -156,10 +156,13 @@ def restore():
     if urlsplit(kept.page).path != request.path:
         return None  # shown when the user comes to that page
     session.pop(KEPT, None)
+    page_view = current_app.view_functions.get(request.endpoint or "")
+    if page_view is None:  # no page at that address (a Referer made up): purged later
+        return None
     flash(_("Въведеното преди изтичането на сесията е възстановено — проверете и запишете."),
           "info")  # fmt: skip
     # The page as usual first: its permission check and its audit entry for what it shows.
-    usual = make_response(current_app.view_functions[request.endpoint](**request.view_args))
+    usual = make_response(page_view(**request.view_args))
     restored = _render_kept(kept) if usual.status_code == 200 and _csrf_on() else None
     db.session.rollback()  # whatever the views did is not kept; only the kept form goes
     db.session.delete(db.session.merge(kept))

@@ -355,3 +355,17 @@ def test_jobs_run_purges_kept_forms_and_receipts_that_ran_out(app, monkeypatch):
     jobs.run()
     assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
     assert db.session.scalar(select(func.count()).select_from(Receipt)) == 0
+
+
+def test_a_kept_form_from_a_made_up_page_is_dropped_without_an_error(
+    client, clock, case_and_expert
+):
+    case, expert = case_and_expert
+    log_in(client, expert)
+    page = client.get(f"/cases/{case.reference}").text
+    clock[0] += 31 * MINUTE
+    action = f"/cases/{case.reference}/reply"
+    data = {"body": TYPED, "version": str(case.version), "csrf_token": token_of(page, action)}
+    response = client.post(action, data=data, headers={"Referer": "http://localhost/nowhere"})
+    assert client.get(log_in(client, expert, at=response.location).location).status_code == 404
+    assert RESTORED not in client.get(f"/cases/{case.reference}").text  # and never later
