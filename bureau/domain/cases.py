@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from bureau.domain import NotFound, citizens, deadlines, intake, lifecycle
+from bureau.domain import NotFound, citizens, deadlines, lifecycle, references
 from bureau.extensions import db
 from bureau.models import Inquiry, Role, User
 from bureau.permissions import can
@@ -92,7 +92,7 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
     does not see that, so there the citizen index is kept out of it (`citizen_id + 0`);
     counting still goes through it. PostgreSQL's planner chooses well by itself (at a
     million cases the hint made its phone search 15 times slower)."""
-    if reference := intake.normalise_reference(q):
+    if reference := references.normalise_reference(q):
         return Inquiry.reference == reference
     conditions = []
     compact = citizens.NON_DIGITS_IN_PHONES.sub("", q)
@@ -114,7 +114,8 @@ def today_since(now_local: datetime) -> datetime:
 
 def load_case(reference: str, user: User, permission: str = "case.view") -> Inquiry:
     """The case if the user may act on it; NotFound alike for missing and foreign cases."""
-    inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == reference.upper()))
+    reference = references.normalise_reference(reference) or reference.upper()
+    inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == reference))
     if inquiry is None or not can(user, permission, inquiry):
         raise NotFound("case")
     return inquiry

@@ -1,14 +1,52 @@
-"""Finding citizens of an office by name (Cyrillic or Latin) or phone."""
+"""Citizens of an office: their phone numbers checked, and found by name (Cyrillic or
+Latin) or phone."""
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
+from bureau.domain import DomainError
 from bureau.domain.transliteration import name_tokens, phone_key
 from bureau.extensions import db
 from bureau.models import Citizen, CitizenToken
 
 NON_DIGITS_IN_PHONES = re.compile(r"[\s\-/().+]")
+# Digits, spaces, dashes, dots, slashes and brackets; "+" only in front.
+PHONE_SIGNS = re.compile(r"^\+?[0-9 ()./\-]+$")
+# A Bulgarian number with its trunk 0 has 9 digits (a landline: 02 987 6543, 07433 2121)
+# or 10 (a mobile: 0888 123 456); a foreign one has at most 15 (E.164).
+NATIONAL_DIGITS = (9, 10)
+FOREIGN_DIGITS = range(8, 16)
+
+
+def normalise_phone(text: str | None) -> str:
+    """The number as typed, spaces tidied; "" if none. Refused with a message in Bulgarian:
+    letters and other signs, and numbers with too few or too many digits."""
+    phone = " ".join((text or "").split())
+    if not phone:
+        return ""
+    if not PHONE_SIGNS.match(phone):
+        raise DomainError(
+            _l("Телефонът може да съдържа само цифри, интервали, тирета, скоби и „+“ "
+               "в началото — например 0888 123 456 или +359 888 123 456."),
+            "phone",
+        )  # fmt: skip
+    digits = re.sub(r"[^0-9]", "", phone)
+    international = phone.startswith("+") or digits.startswith("00")
+    if international:
+        digits = digits.removeprefix("00")
+        if digits.startswith("359"):
+            digits, international = "0" + digits[3:], False
+    if international and len(digits) in FOREIGN_DIGITS:
+        return phone
+    if not international and digits.startswith("0") and len(digits) in NATIONAL_DIGITS:
+        return phone
+    raise DomainError(
+        _l("Проверете телефона: номерът започва с 0 или +359 и има 9 или 10 цифри — "
+           "например 0888 123 456 или +359 888 123 456."),
+        "phone",
+    )  # fmt: skip
 
 
 def matching_ids(office_id: int | None, q: str) -> Select | None:

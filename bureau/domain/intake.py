@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import json
-import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -15,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, deadlines, emails, taxonomy
+from bureau.domain import DomainError, citizens, deadlines, emails, receipts, taxonomy, text
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -36,8 +35,6 @@ from bureau.models import (
     utcnow,
 )
 
-# OFFICE-YEAR-NUMBER; the number has five digits, more past 99,999 in a year.
-REFERENCE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,7})$")
 MAX_DESCRIPTION = 5000
 CONSENT_NOTICE_VERSION = "2026-11"
 # The longest one-time token or Idempotency-Key taken (a UUID has 36 characters).
@@ -98,7 +95,8 @@ def validate(data: IntakeData, office: Office) -> tuple:
         settlement = db.session.get(Settlement, data.settlement_id)
         if settlement is None or settlement.office_id != office.id:
             raise DomainError(_l("Изберете населено място от списъка."), "settlement")
-    description = (data.description or "").strip()
+    data.description = text.one_line_break(data.description)
+    description = data.description.strip()
     if not description:
         raise DomainError(_l("Опишете накратко въпроса на гражданина."), "description")
     if len(description) > MAX_DESCRIPTION:
@@ -132,6 +130,7 @@ def _validate_citizen(data: IntakeData, office: Office) -> None:
         )
     if len(citizen.name) > 200 or len(citizen.phone) > 40:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "name")
+    citizen.phone = citizens.normalise_phone(citizen.phone)
     if len(phone_key(citizen.phone) or "") > PHONE_KEY_LENGTH:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "phone")
     # Stored, and e-mailed the receipt, in the one form the outbox can send to.
@@ -304,15 +303,6 @@ def next_number(office_id: int, year: int) -> int:
     ).scalar_one()
 
 
-def normalise_reference(text: str) -> str | None:
-    """`krs-2026-42` → `KRS-2026-00042`; None if it cannot be a reference."""
-    match = REFERENCE.match(text.upper())
-    if match is None:
-        return None
-    code, year, number = match.groups()
-    return f"{code}-{year}-{int(number):05d}"
-
-
 def hash_pin(reference: str, pin: str, key: bytes | None = None) -> str:
     """A keyed hash of the PIN: useless without the server's secret key."""
     key = key or pin_key()
@@ -331,6 +321,7 @@ def reset_pin(inquiry: Inquiry, *, actor: User) -> str:
     """Give the inquiry a new PIN (the old receipt stops working); logged on the timeline."""
     pin = f"{secrets.randbelow(1_000_000):06d}"
     inquiry.pin_hash = hash_pin(inquiry.reference, pin)
+    receipts.forget(inquiry)  # an old PIN waiting to be shown would no longer work
     db.session.add(Event(inquiry=inquiry, kind=EventKind.PIN_RESET, actor=actor))
     db.session.flush()
     return pin
@@ -348,6 +339,15 @@ def intake_token_key(token: str, office: Office, actor: User | None) -> str:
 
 def find_by_token(token_key: str) -> Inquiry | None:
     return db.session.scalar(select(Inquiry).where(Inquiry.intake_token == token_key))
+
+
+def logged_with(token: str | None, offices: list[Office], actor: User | None) -> Inquiry | None:
+    """The inquiry a one-time form token already made in one of the offices, if any: the
+    same form sent again (Back, then "Запиши") answers with it, whatever it says now."""
+    if not token or len(token) > TOKEN_LENGTH:
+        return None
+    keys = [intake_token_key(token, office, actor) for office in offices]
+    return db.session.scalar(select(Inquiry).where(Inquiry.intake_token.in_(keys)).limit(1))
 
 
 def new_token() -> str:

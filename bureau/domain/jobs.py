@@ -21,9 +21,11 @@ from bureau.domain import (
     deadlines,
     digest,
     emails,
+    kept_forms,
     lifecycle,
     notifications,
     privacy,
+    receipts,
     throttle,
 )
 from bureau.extensions import db, mail
@@ -53,6 +55,8 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     digest.send_monthly_digest(today or deadlines.sofia_today())  # once per office and month
     privacy.purge_expired(today or deadlines.sofia_today())  # retention: once a day
     throttle.purge()  # guessing and rate-limit counters that ran out
+    receipts.purge()  # PINs never shown, past their minutes
+    kept_forms.purge()  # forms kept after a session ended that nobody came back for
     db.session.commit()
     # The clock is read after the reminders are queued, so they go out in this run.
     now = now or utcnow()

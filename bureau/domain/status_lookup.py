@@ -5,7 +5,6 @@ reference seen from one source, so every app server sees them; the per-address l
 over all references lives in the web layer (Flask-Limiter).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from bureau.domain import DomainError, intake, throttle
+from bureau.domain import DomainError, intake, references, throttle
 from bureau.extensions import db
 from bureau.models import Event, Inquiry, Status
 
@@ -55,8 +54,8 @@ class PublicStatus:
 
 
 def normalise(reference: str) -> str | None:
-    """`krs-2026-42` → `KRS-2026-00042`; None if it cannot be a reference."""
-    return intake.normalise_reference(re.sub(r"\s+", "", reference or ""))
+    """`крс 2026 42` → `KRS-2026-00042`; None if it cannot be a reference."""
+    return references.normalise_reference(reference)
 
 
 def look_up(

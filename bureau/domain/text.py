@@ -8,10 +8,16 @@ from bureau.domain import DomainError
 MAX_TEXT = 5000
 
 
+def one_line_break(value: str | None) -> str:
+    """Line breaks as one character each, as people see them and browsers count them
+    (a browser sends each as CR LF)."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def checked(value: str | None, field: str, *, required=None) -> str:
     """The text stripped; a DomainError on the field if it is missing (when `required`
     gives the message) or longer than MAX_TEXT."""
-    text = (value or "").strip()
+    text = one_line_break(value).strip()
     if required is not None and not text:
         raise DomainError(required, field)
     if len(text) > MAX_TEXT:

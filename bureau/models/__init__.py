@@ -21,6 +21,7 @@ from bureau.models.inquiry import Event, Inquiry, ReferenceCounter
 from bureau.models.office import Office, Settlement
 from bureau.models.outbox import OutboxMessage
 from bureau.models.privacy import AnonymisedCase, ErasureRequest, RetentionRun
+from bureau.models.receipt import KeptForm, Receipt
 from bureau.models.recommendation import (
     Recommendation,
     RecommendationResponse,
@@ -38,6 +39,8 @@ __all__ = [
     "AuditEntry",
     "DigestRun",
     "ErasureRequest",
+    "KeptForm",
+    "Receipt",
     "RateLimitCounter",
     "RecoveryCode",
     "RetentionRun",

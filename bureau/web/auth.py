@@ -1,6 +1,15 @@
 """Login, logout and the user's own password."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -117,6 +126,20 @@ def logout():
     sessions.end()
     flash(_("Излязохте от системата."), "info")
     return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/session")
+@requires("account.self")
+def session_left():
+    """How long the session has left (asked by the page's warning; not activity)."""
+    return jsonify(seconds_left=sessions.seconds_left())
+
+
+@bp.get("/session/keepalive")
+@requires("account.self")
+def keepalive():
+    """ "Stay signed in": counts as activity, like opening any page."""
+    return jsonify(seconds_left=sessions.seconds_left())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

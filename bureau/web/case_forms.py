@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
 from bureau.domain.text import MAX_TEXT
+from bureau.web.helpers import LongText
 from bureau.web.labels import OUTCOME_LABELS
 
 CONTACT_LABELS = [
@@ -30,7 +31,7 @@ class AssignForm(VersionedForm):
 
 
 class DeclineForm(VersionedForm):
-    reason = TextAreaField(
+    reason = LongText(
         _l("Причина за отказа"),
         validators=[DataRequired(_l("Посочете причина.")), Length(max=MAX_TEXT)],
     )
@@ -44,12 +45,12 @@ class TransitionForm(VersionedForm):
         choices=[("", _l("— изберете —"))] + list(OUTCOME_LABELS.items()),
         validate_choice=False,
     )
-    summary = TextAreaField(_l("Как е решен случаят"), validators=[Length(max=MAX_TEXT)])
-    reason = TextAreaField(_l("Причина"), validators=[Length(max=MAX_TEXT)])
+    summary = LongText(_l("Как е решен случаят"), validators=[Length(max=MAX_TEXT)])
+    reason = LongText(_l("Причина"), validators=[Length(max=MAX_TEXT)])
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(
+    body = LongText(
         _l("Вътрешна бележка"),
         validators=[DataRequired(_l("Напишете бележката.")), Length(max=MAX_TEXT)],
         description=_l("Вижда се само от служителите на бюрото."),
@@ -58,14 +59,14 @@ class NoteForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     kind = SelectField(_l("Вид"), choices=CONTACT_LABELS)
-    body = TextAreaField(
+    body = LongText(
         _l("Какво беше казано"),
         validators=[DataRequired(_l("Опишете контакта.")), Length(max=MAX_TEXT)],
     )
 
 
 class ReplyForm(VersionedForm):
-    body = TextAreaField(
+    body = LongText(
         _l("Отговор до гражданина"),
         validators=[DataRequired(_l("Напишете отговора до гражданина.")), Length(max=MAX_TEXT)],
         description=_l("Гражданинът го вижда на страницата за статус и в e-mail при решаване."),
@@ -74,7 +75,7 @@ class ReplyForm(VersionedForm):
 
 class ReferralForm(FlaskForm):
     institution = SelectField(_l("Институция"), coerce=int, validators=[Optional()])
-    note = TextAreaField(_l("Бележка към насочването"), validators=[Length(max=MAX_TEXT)])
+    note = LongText(_l("Бележка към насочването"), validators=[Length(max=MAX_TEXT)])
     consent = BooleanField(_l("Гражданинът е съгласен данните му да се предадат на институцията"))
 
 

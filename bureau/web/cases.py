@@ -31,6 +31,7 @@ from bureau.permissions import can, requires
 from bureau.web import audit, params
 from bureau.web import case_forms as forms
 from bureau.web.helpers import case_or_404, case_page, form_error
+from bureau.web.kept_forms import keeps_typed
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -109,6 +110,8 @@ def dashboard():
 @requires("case.view")
 def show(reference: str):
     case = _load(reference)
+    if reference != case.reference:  # typed loosely (`krs-2026-42`): the case's own address
+        return redirect(url_for("cases.show", reference=case.reference), 301)
     audit.log("case.view", case)  # a read of personal data: always in the audit trail
     return _page(case)
 
@@ -167,6 +170,7 @@ def _act(reference: str, permission: str, name: str, form, action, done: str):
 
 @bp.post("/<reference>/assign")
 @requires("case.assign")
+@keeps_typed
 def assign(reference: str):
     def action(case, form):
         assignment.assign(case, expert_id=form.expert.data, actor=current_user,
@@ -178,6 +182,7 @@ def assign(reference: str):
 
 @bp.post("/<reference>/accept")
 @requires("case.work")
+@keeps_typed
 def accept(reference: str):
     def action(case, form):
         assignment.accept(case, actor=current_user, expected_version=form.expected_version())
@@ -188,6 +193,7 @@ def accept(reference: str):
 
 @bp.post("/<reference>/decline")
 @requires("case.work")
+@keeps_typed
 def decline(reference: str):
     def action(case, form):
         assignment.decline(case, actor=current_user, reason=form.reason.data,
@@ -199,6 +205,7 @@ def decline(reference: str):
 
 @bp.post("/<reference>/transition")
 @requires("case.work")
+@keeps_typed
 def transition(reference: str):
     def action(case, form):
         workflow.change_status(
@@ -213,6 +220,7 @@ def transition(reference: str):
 
 @bp.post("/<reference>/notes")
 @requires("case.work")
+@keeps_typed
 def add_note(reference: str):
     def action(case, form):
         timeline.add_note(case, body=form.body.data, actor=current_user)
@@ -223,6 +231,7 @@ def add_note(reference: str):
 
 @bp.post("/<reference>/contacts")
 @requires("case.work")
+@keeps_typed
 def log_contact(reference: str):
     def action(case, form):
         timeline.log_contact(case, kind=form.kind.data, body=form.body.data, actor=current_user)
@@ -233,6 +242,7 @@ def log_contact(reference: str):
 
 @bp.post("/<reference>/reply")
 @requires("case.work")
+@keeps_typed
 def reply(reference: str):
     def action(case, form):
         timeline.set_public_reply(case, body=form.body.data, actor=current_user,
@@ -244,6 +254,7 @@ def reply(reference: str):
 
 @bp.post("/<reference>/referrals")
 @requires("case.work")
+@keeps_typed
 def refer(reference: str):
     form = forms.ReferralForm()
     form.institution.choices = None  # validated by the domain: institution of this office
@@ -259,6 +270,7 @@ def refer(reference: str):
 
 @bp.post("/<reference>/attachments")
 @requires("case.work")
+@keeps_typed
 def upload(reference: str):
     def action(case, form):
         file = form.file.data

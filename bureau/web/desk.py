@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -17,12 +16,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from bureau.domain import DomainError, cases, citizens, intake, notifications
+from bureau.domain import DomainError, cases, citizens, intake, notifications, receipts
 from bureau.models import Inquiry
 from bureau.permissions import requires
 from bureau.web import audit
-from bureau.web.helpers import case_or_404, form_error, paginate
+from bureau.web.helpers import case_or_404, form_error, paginate, sent_before
 from bureau.web.intake_form import IntakeForm
+from bureau.web.kept_forms import keeps_typed
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -44,6 +44,7 @@ def home():
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("case.create")
+@keeps_typed
 def new_inquiry():
     office = current_user.office
     form = IntakeForm(office, str(get_locale()))
@@ -54,11 +55,28 @@ def new_inquiry():
             form_error(form, error)
         else:
             audit.log("case.create", inquiry, new=pin is not None)
-            if pin is not None:
-                session["receipt"] = {"reference": inquiry.reference, "pin": pin}
-            return redirect(url_for("desk.receipt", reference=inquiry.reference), 303)
+            return _to_receipt(inquiry, pin)
+    elif first := sent_before(form, [office], current_user):
+        return _to_receipt(first, None)
     status = 422 if request.method == "POST" else 200
     return render_template("desk/intake.html", form=form), status
+
+
+def _to_receipt(inquiry: Inquiry, pin: str | None):
+    """To the receipt, with a one-time token for the PIN in its address (never the PIN).
+
+    The same form sent again (Back, then "Запиши") finds the first inquiry: its PIN if it
+    was never shown, else the receipt without it, and a word that nothing new was made."""
+    if pin is not None:
+        token = receipts.issue(inquiry, pin, user=current_user)
+    else:
+        token = receipts.reissue(inquiry, user=current_user)
+        flash(
+            _("Това запитване вече е записано — формулярът беше изпратен повторно и ново "
+              "запитване не е създадено. За следващия гражданин натиснете „Ново запитване“."),
+            "info",
+        )  # fmt: skip
+    return redirect(url_for("desk.receipt", reference=inquiry.reference, r=token), 303)
 
 
 @bp.get("/receipt/<reference>")
@@ -66,12 +84,9 @@ def new_inquiry():
 def receipt(reference: str):
     inquiry = _load(reference)
     audit.log("case.receipt", inquiry)
-    kept = session.get("receipt") or {}
-    pin = None
-    if kept.get("reference") == inquiry.reference:
-        # Shown once, then gone from the (signed, readable) session cookie; a lost PIN
-        # is replaced with "new PIN", never shown again.
-        pin = session.pop("receipt")["pin"]
+    # Shown once, to the desk user who saved it; a lost PIN is replaced ("new PIN").
+    taken = receipts.take(request.args.get("r"), user=current_user, inquiry=inquiry)
+    pin = taken[1] if taken else None
     status_url = public_status_url(inquiry.reference)
     return render_template(
         "desk/receipt.html", inquiry=inquiry, pin=pin, status_url=status_url, qr=qr_svg(status_url)
@@ -84,9 +99,9 @@ def reset_pin(reference: str):
     inquiry = _load(reference, "case.reset_pin")
     pin = intake.reset_pin(inquiry, actor=current_user)
     audit.log("case.pin_reset", inquiry)
-    session["receipt"] = {"reference": inquiry.reference, "pin": pin}
+    token = receipts.issue(inquiry, pin, user=current_user)
     flash(_("Издаден е нов ПИН. Старата разписка вече не важи."), "warning")
-    return redirect(url_for("desk.receipt", reference=inquiry.reference), 303)
+    return redirect(url_for("desk.receipt", reference=inquiry.reference, r=token), 303)
 
 
 @bp.get("/citizens")

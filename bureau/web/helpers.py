@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash
 from sqlalchemy import Select, func, inspect, select
+from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
-from bureau.domain import DomainError, emails
+from bureau.domain import DomainError, emails, text
 from bureau.extensions import db
 from bureau.web import params
 
@@ -42,6 +43,33 @@ class EmailAddress:
             raise ValidationError(str(error.message)) from None
 
 
+class LongText(TextAreaField):
+    """A text box whose line breaks count once, as the browser's maxlength and the page's
+    counter (static/js/forms.js) count them; the browser sends each as CR LF."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "TextAreaField"  # rendered as one by the templates
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = text.one_line_break(self.data)
+
+
+class PhoneNumber:
+    """Form validator: the domain's rule for phone numbers (citizens.normalise_phone), so
+    a wrong phone is named beside the form's other errors. An empty field passes."""
+
+    def __call__(self, form, field) -> None:
+        from bureau.domain import citizens
+
+        try:
+            field.data = citizens.normalise_phone(field.data)
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
+
+
 def form_error(form, error: DomainError) -> None:
     """Show a domain error next to its field, or as a message if it names none."""
     field = getattr(form, error.field, None) if error.field else None
@@ -49,6 +77,17 @@ def form_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, str(error.message)]
     else:
         flash(str(error.message), "danger")
+
+
+def sent_before(form, offices: list, actor):
+    """The inquiry this form's one-time token already made: the same form sent again
+    (Back, then "Запиши") answers with it, whatever it says now. Not for a form refused
+    for its CSRF token, which may come from anywhere."""
+    from bureau.domain import intake
+
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        return None
+    return intake.logged_with(form.token.data, offices, actor)
 
 
 def paginate(

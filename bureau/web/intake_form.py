@@ -10,7 +10,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TelField,
-    TextAreaField,
     widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -19,7 +18,7 @@ from bureau.domain import intake, taxonomy
 from bureau.domain.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Channel, Flag, Gender, Office, Urgency
 from bureau.web import params
-from bureau.web.helpers import EmailAddress
+from bureau.web.helpers import EmailAddress, LongText, PhoneNumber
 from bureau.web.labels import AGE_BAND_LABELS, CHANNEL_LABELS, FLAG_LABELS, GENDER_LABELS
 
 
@@ -32,7 +31,7 @@ class IntakeForm(FlaskForm):
     category = SelectField(_l("Категория"), validators=[DataRequired(_l("Изберете категория."))])
     subcategory = SelectField(_l("Подкатегория"), validators=[Optional()])
     settlement = SelectField(_l("Населено място"), coerce=int, validators=[Optional()])
-    description = TextAreaField(
+    description = LongText(
         _l("Въпрос на гражданина"),
         validators=[
             DataRequired(_l("Опишете накратко въпроса на гражданина.")),
@@ -49,7 +48,7 @@ class IntakeForm(FlaskForm):
     anonymous = BooleanField(_l("Анонимно запитване (без лични данни)"))
     citizen_id = HiddenField()
     name = StringField(_l("Име и фамилия"), validators=[Length(max=200)])
-    phone = TelField(_l("Телефон"), validators=[Length(max=40)])
+    phone = TelField(_l("Телефон"), validators=[Length(max=40), PhoneNumber()])
     email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress()])
     gender = SelectField(
         _l("Пол"), choices=[(g.value, GENDER_LABELS[g]) for g in Gender], default="undisclosed"

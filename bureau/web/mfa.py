@@ -60,10 +60,9 @@ def after_password(user: User, target: str):
         sessions.start(user)
         log("auth.login", user, actor=user, mfa=False)
         return redirect(target, 303)
-    kept = session.get("language")
+    kept = {key: session[key] for key in sessions.KEPT_ACROSS_LOGIN if key in session}
     session.clear()
-    if kept:
-        session["language"] = kept
+    session.update(kept)  # the language, and a form kept for after the login
     session[PENDING] = {
         "user": user.id,
         "version": user.session_version,

@@ -19,14 +19,15 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bureau import ratelimit
-from bureau.domain import DomainError, feedback, online, status_lookup, taxonomy
+from bureau.domain import DomainError, feedback, online, receipts, status_lookup, taxonomy
 from bureau.domain.feedback import LinkInvalid
 from bureau.extensions import db, limiter
 from bureau.models import Inquiry, utcnow
 from bureau.permissions import public
 from bureau.web import proof
 from bureau.web.desk import public_status_url
-from bureau.web.helpers import form_error
+from bureau.web.helpers import form_error, sent_before
+from bureau.web.kept_forms import keeps_typed
 from bureau.web.public_forms import AskForm, FeedbackForm, StatusForm
 
 bp = Blueprint("public", __name__)
@@ -63,6 +64,7 @@ def home_page():
 @ratelimit.failures_only(_redirected)
 @public
 @limiter.limit(_limit("STATUS_LIMIT_PER_IP"), methods=["POST"])
+@keeps_typed
 def status():
     form = StatusForm()
     if request.method == "GET" and (reference := request.args.get("ref", "")):
@@ -97,6 +99,7 @@ def status_result():
 @bp.post("/status/feedback")
 @public
 @limiter.limit(_limit("FEEDBACK_LIMIT_PER_IP"))
+@keeps_typed
 def status_feedback():
     inquiry = _granted_inquiry()
     if inquiry is None:
@@ -127,6 +130,7 @@ def status_leave():
 @limiter.limit(
     _limit("ASK_LIMIT_PER_IP"), methods=["POST"], deduct_when=lambda r: r.status_code == 303
 )
+@keeps_typed
 def ask():
     form = AskForm(online.offices_for_public(), str(get_locale()))
     if request.method == "POST" and form.is_bot:
@@ -139,35 +143,47 @@ def ask():
         except DomainError as error:
             form_error(form, error)
         else:
-            kept = session.get("ask_receipt") or {}
-            if pin is not None or kept.get("reference") != inquiry.reference:
-                session["ask_receipt"] = {
-                    "reference": inquiry.reference,
-                    "pin": pin,
-                    "at": utcnow().timestamp(),
-                }
-            return redirect(url_for("public.ask_done"), 303)
+            return _to_confirmation(inquiry, pin)
+    elif first := sent_before(form, online.offices_for_public(), None):
+        return _to_confirmation(first, None)
     code = 422 if request.method == "POST" else 200
     return render_template("public/ask.html", form=form), code
+
+
+def _to_confirmation(inquiry: Inquiry, pin: str | None):
+    """To the confirmation, with a one-time token for the PIN in its address (never the
+    PIN). The same form sent again shows the PIN if it was never shown (the first answer
+    was lost on the way), else the reference and a word that nothing new was made."""
+    # The reference stays on this browser a while, for a reload; the PIN never does.
+    session["ask_receipt"] = {"reference": inquiry.reference, "at": utcnow().timestamp()}
+    if pin is not None:
+        token = receipts.issue(inquiry, pin, user=None)
+    else:
+        token = receipts.reissue(inquiry, user=None)
+        if token is None:
+            flash(_("Запитването вече е изпратено — ново не е създадено."), "info")
+    return redirect(url_for("public.ask_done", r=token), 303)
 
 
 @bp.get("/ask/done")
 @public
 def ask_done():
+    taken = receipts.take(request.args.get("r"), user=None)
     kept = session.get("ask_receipt") or {}
-    inquiry = None
-    if kept.get("reference"):
+    inquiry, pin = None, None
+    if taken is not None:
+        inquiry, pin = db.session.get(Inquiry, taken[0]), taken[1]
+    elif kept.get("reference") and utcnow().timestamp() - kept.get("at", 0) < ACCESS_SECONDS:
+        # A shared computer: the next visitor does not see someone else's reference.
         inquiry = db.session.scalar(
             db.select(Inquiry).where(Inquiry.reference == kept["reference"])
         )
     if inquiry is None:
         return redirect(url_for("public.ask"), 303)
-    # The PIN stays on this browser for a short while only (a shared computer).
-    fresh = utcnow().timestamp() - kept.get("at", 0) < ACCESS_SECONDS
     return render_template(
         "public/ask_done.html",
         inquiry=inquiry,
-        pin=kept.get("pin") if fresh else None,
+        pin=pin,
         status_url=public_status_url(inquiry.reference),
     )
 
@@ -175,6 +191,7 @@ def ask_done():
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit("FEEDBACK_LIMIT_PER_IP"), methods=["POST"])
+@keeps_typed
 def feedback_link(token: str):
     try:
         link = feedback.link_for(token)

@@ -10,7 +10,6 @@ from wtforms import (
     SelectField,
     StringField,
     TelField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
@@ -18,7 +17,7 @@ from bureau.domain import feedback, intake, taxonomy
 from bureau.domain.feedback import FeedbackData
 from bureau.domain.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Gender, Office
-from bureau.web.helpers import EmailAddress
+from bureau.web.helpers import EmailAddress, LongText, PhoneNumber
 from bureau.web.labels import AGE_BAND_LABELS, GENDER_LABELS
 
 
@@ -44,7 +43,7 @@ class AskForm(FlaskForm):
         validators=[DataRequired(_l("Изберете за какво се отнася въпросът."))],
     )
     settlement = SelectField(_l("Населено място"), coerce=int, validators=[Optional()])
-    description = TextAreaField(
+    description = LongText(
         _l("Опишете въпроса си"),
         validators=[
             DataRequired(_l("Напишете накратко какъв е въпросът ви.")),
@@ -56,7 +55,7 @@ class AskForm(FlaskForm):
         description=_l("Със свои думи: какво се случи и с какво можем да помогнем."),
     )
     name = StringField(_l("Име"), validators=[Length(max=200)])
-    phone = TelField(_l("Телефон"), validators=[Length(max=40)])
+    phone = TelField(_l("Телефон"), validators=[Length(max=40), PhoneNumber()])
     email = EmailField(
         _l("E-mail"),
         validators=[Optional(), EmailAddress()],
@@ -150,7 +149,7 @@ class FeedbackForm(FlaskForm):
         choices=YES_NO,
         validators=[InputRequired(_l("Отговорете дали бихте препоръчали бюрото."))],
     )
-    comment = TextAreaField(
+    comment = LongText(
         _l("Искате ли да добавите нещо? (по желание)"),
         validators=[Optional(), Length(max=feedback.MAX_COMMENT)],
         description=_l("Коментарът се чете само от координатора на бюрото."),
@@ -177,7 +176,7 @@ class PaperFeedbackForm(FeedbackForm):
         _l("Би ли препоръчал(а) бюрото?"), choices=[*YES_NO, NOT_ANSWERED], default="",
         validators=[Optional()],
     )  # fmt: skip
-    comment = TextAreaField(
+    comment = LongText(
         _l("Коментар от анкетата (по желание)"),
         validators=[Optional(), Length(max=feedback.MAX_COMMENT)],
         description=_l("Препишете го дословно. Вижда го само координаторът."),

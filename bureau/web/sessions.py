@@ -3,20 +3,30 @@
 Flask keeps the session in a signed cookie, so the login time and the last-seen time
 travel inside it, signed: a replayed old cookie carries its old times and is refused.
 Logout and password changes also bump the user's session_version (bureau/web/auth.py).
+
+The last-seen time is rewritten at most once a minute: a response rewrites the cookie
+only when something in it changed, so requests that overlap (a suggestion still in
+flight when a form is saved) rarely answer with an older cookie. A form posted after the
+session ended is kept for after the next login (bureau/web/kept_forms.py); the page
+warns before the idle limit (static/js/session.js, which reads `seconds_left`).
 """
 
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from bureau import security
+from bureau.web import kept_forms
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
 MFA_DONE = "mfa"
-KEPT_ACROSS_LOGIN = ("language",)
+KEPT_ACROSS_LOGIN = ("language", kept_forms.KEPT)
+SEEN_EVERY = 60  # seconds: how finely the last-seen time is kept
+# Asked by the page's script: the first does not count as activity, the second does.
+STATUS_ENDPOINT, KEEPALIVE_ENDPOINT = "auth.session_left", "auth.keepalive"
 
 
 def now() -> float:
@@ -26,6 +36,21 @@ def now() -> float:
 
 def init_app(app) -> None:
     app.before_request(check_session)
+    kept_forms.init_app(app)  # after the session check: it reads the session's user
+    app.context_processor(lambda: {"session_seconds_left": seconds_left})  # the warning
+
+
+def seconds_left() -> int:
+    """Seconds until the session ends, idle or not (0 if it has)."""
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+        return 0
+    config = current_app.config
+    ends = min(
+        seen_at + config["SESSION_IDLE_MINUTES"] * 60,
+        login_at + config["SESSION_MAX_HOURS"] * 3600,
+    )
+    return max(0, ends - int(now()))
 
 
 def start(user, *, mfa: bool = False) -> None:
@@ -65,8 +90,19 @@ def check_session():
         return _expired(_("Сесията ви изтече поради неактивност. Моля, влезте отново."))
     if not session.get(MFA_DONE) and _second_factor_required():
         return _expired(_("Вашата роля изисква двуфакторно влизане. Моля, влезте отново."))
-    session[SEEN_AT] = moment
+    if request.endpoint == KEEPALIVE_ENDPOINT or (
+        moment - seen_at >= SEEN_EVERY and request.endpoint != STATUS_ENDPOINT
+    ):
+        session[SEEN_AT] = moment
     return None
+
+
+def _from_a_script() -> bool:
+    if request.endpoint in (STATUS_ENDPOINT, KEEPALIVE_ENDPOINT):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    )
 
 
 def _second_factor_required() -> bool:
@@ -75,8 +111,23 @@ def _second_factor_required() -> bool:
 
 
 def _expired(message: str):
+    """To the login page, and back here after it; a form posted now is kept if it can be."""
+    if _from_a_script():
+        # A page's script asking (the warning, a suggestion): refused, and the session is
+        # left to the page itself, so the form the user may still save finds its user and
+        # its token and is kept. The cookie is refused on every request from now on.
+        return jsonify(seconds_left=0), 401
+    page = kept_forms.page_of_post() if request.method != "GET" else None
+    kept = kept_forms.keep_posted(page)
     end()
     flash(message, "warning")
     if request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return redirect(url_for("auth.login"), 303)
+    if kept is not None:
+        session[kept_forms.KEPT] = kept.id
+        flash(
+            _("Въведеното е запазено: след като влезете отново, ще го намерите на същата "
+              "страница."),
+            "info",
+        )  # fmt: skip
+    return redirect(url_for("auth.login", next=page) if page else url_for("auth.login"), 303)

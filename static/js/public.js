@@ -6,6 +6,10 @@
     document.getElementById("lookup-refused") ||
     document.getElementById("done-title");
   if (target) target.focus();
+  // The confirmation: the one-time token that showed the PIN leaves the address bar.
+  if (document.getElementById("done-title") && new URLSearchParams(location.search).has("r")) {
+    history.replaceState(null, "", location.pathname);
+  }
   for (const button of document.querySelectorAll(".js-print")) {
     button.addEventListener("click", () => window.print());
   }

@@ -187,8 +187,8 @@ def test_expert_cannot_assign(client, people):
 
 
 def test_expert_cannot_open_a_colleagues_case_through_the_api(client, people):
-    case = move_to(make_inquiry(citizen={"name": "Тайна", "phone": "0888"}), Status.IN_PROGRESS,
-                   **people)  # fmt: skip
+    citizen = {"name": "Тайна", "phone": "0888 100 200"}
+    case = move_to(make_inquiry(citizen=citizen), Status.IN_PROGRESS, **people)
     colleague = make_expert()
     response = client.get(f"/api/v1/inquiries/{case.reference}", headers=bearer(colleague))
     assert response.status_code == 404

@@ -441,3 +441,14 @@ def test_abusive_upload_is_refused_with_a_message_and_nothing_is_kept(
     assert db.session.query(Attachment).count() == 0
     folder = app.config["UPLOAD_FOLDER"]
     assert not os.path.isdir(folder) or os.listdir(folder) == []
+
+
+def test_a_reply_at_the_limit_with_line_breaks_is_taken_as_the_browser_counted_it(app, people):
+    case = move_to(make_inquiry(), Status.IN_PROGRESS, **people)
+    browser = signed_in(app, people["expert"])
+    typed = ("а" * 99 + "\n") * 50  # 5 000 characters on the screen, 5 050 as sent
+    response = browser.post(url(case, "reply"), data={
+        "body": typed.replace("\n", "\r\n"), "version": case.version})  # fmt: skip
+    assert response.status_code == 303
+    db.session.refresh(case)
+    assert case.public_reply == typed.strip()

@@ -243,13 +243,13 @@ def test_no_n_plus_one_the_page_costs_the_same_for_5_rows_and_50(app, office, co
 def test_no_n_plus_one_for_an_expert_either(app, office, coordinator):
     expert = make_expert(office)
     for _ in range(3):
-        move_to(make_inquiry(citizen={"name": "Иван", "phone": "0888"}), Status.ASSIGNED,
+        move_to(make_inquiry(citizen={"name": "Иван", "phone": "0888 100 200"}), Status.ASSIGNED,
                 coordinator=coordinator, expert=expert)  # fmt: skip
     browser = signed_in(app, expert)
     browser.get("/cases/")
     few = page_statements(browser, "")
     for _ in range(12):
-        move_to(make_inquiry(citizen={"name": "Петър", "phone": "0899"}), Status.ASSIGNED,
+        move_to(make_inquiry(citizen={"name": "Петър", "phone": "0899 100 200"}), Status.ASSIGNED,
                 coordinator=coordinator, expert=expert)  # fmt: skip
     assert len(page_statements(browser, "")) == len(few)
 

@@ -470,3 +470,12 @@ def test_detail_of_an_unknown_reference_is_404_json(client, desk_auth):
     response = client.get("/api/v1/inquiries/KRS-2026-99999", headers=desk_auth)
     assert response.status_code == 404
     assert set(response.json) == {"error", "message"}
+
+
+def test_the_api_refuses_a_phone_with_letters_naming_the_field(client, desk_auth):
+    response = client.post(
+        "/api/v1/inquiries", json=body(citizen=_citizen(phone="abc")), headers=desk_auth
+    )
+    assert response.status_code == 422
+    assert response.json["field"] == "phone"
+    assert "само цифри" in response.json["message"]

@@ -71,7 +71,8 @@ def test_the_printed_receipt_and_its_qr_code_never_take_the_requests_host(client
     })  # fmt: skip
     assert response.status_code == 303
     receipt = client.get(response.location, headers=host).text
-    assert re.search(r"http://127\.0\.0\.1:5000/status\?ref=KRS-\d{4}-\d{5}", receipt)
+    printed = re.sub(r"<[^>]+>", "", receipt)  # the address is split where it may wrap
+    assert re.search(r"http://127\.0\.0\.1:5000/status\?ref=KRS-\d{4}-\d{5}", printed)
     assert "staff.intranet" not in receipt
 
 
