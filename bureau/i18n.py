@@ -6,7 +6,7 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from bureau.domain.deadlines import in_sofia
+from bureau.domain.clock import in_sofia
 
 
 def select_locale() -> str:

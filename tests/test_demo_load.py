@@ -12,7 +12,7 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from bureau.domain import citizens, demo, intake, summary
+from bureau.domain import citizens, clock, demo, intake, summary
 from bureau.domain.transliteration import to_latin
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, Office, ReferenceCounter, StatRecord, utcnow
@@ -64,7 +64,7 @@ def test_loaded_cases_are_whole_numbered_without_gaps_and_the_receipt_works(
 def test_intake_after_a_load_continues_the_numbering(app, flask, small_batches):
     assert flask("demo", "load", "--cases", "120").exit_code == 0
     office = db.session.scalar(select(Office).where(Office.code == "KRS"))
-    year = intake.local_now(utcnow()).year
+    year = clock.local_now(utcnow()).year
     loaded_this_year = db.session.scalar(
         select(func.count()).where(Inquiry.reference.like(f"KRS-{year}-%"))
     )

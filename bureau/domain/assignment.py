@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bureau.domain import DomainError, deadlines, lifecycle, notifications
+from bureau.domain import DomainError, clock, lifecycle, notifications
 from bureau.extensions import db
 from bureau.models import (
     OPEN_STATUSES,
@@ -55,7 +55,7 @@ def open_loads(office_id: int) -> dict[int, int]:
 def rank_experts(case: Inquiry, today: date | None = None) -> list[Candidate]:
     """The office's active experts, best first: expertise, spare capacity, availability,
     and the affiliation the category demands (some need a municipal expert)."""
-    today = today or deadlines.sofia_today()
+    today = today or clock.sofia_today()
     experts = db.session.scalars(
         select(User)
         .join(ExpertProfile, ExpertProfile.user_id == User.id)
@@ -119,7 +119,7 @@ def assign(
               **({"previous": previous.name} if previous else {})},
     )  # fmt: skip
     db.session.add(event)
-    lifecycle.sync_stat_record(case, deadlines.sofia_today())
+    lifecycle.sync_stat_record(case, clock.sofia_today())
     notifications.queue_email(
         expert.email, "assigned", {"case": case, "expert": expert}, inquiry=case
     )
@@ -141,7 +141,7 @@ def _system_assign(case: Inquiry, expert: User, actor: User | None) -> Event:
     event = Event(inquiry=case, actor=actor, kind=EventKind.ASSIGNED,
                   data={"expert_id": expert.id, "expert": expert.name, "auto": True})  # fmt: skip
     db.session.add(event)
-    lifecycle.sync_stat_record(case, deadlines.sofia_today())
+    lifecycle.sync_stat_record(case, clock.sofia_today())
     notifications.queue_email(
         expert.email, "assigned", {"case": case, "expert": expert}, inquiry=case
     )

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import joinedload
 
-from bureau.domain.deadlines import SOFIA
+from bureau.domain.clock import SOFIA
 from bureau.extensions import db
 from bureau.models import AuditEntry, Citizen, Inquiry, User
 from bureau.models.base import utcnow

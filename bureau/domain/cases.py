@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from bureau.domain import NotFound, citizens, deadlines, lifecycle, references
+from bureau.domain import NotFound, citizens, clock, lifecycle, references
 from bureau.extensions import db
 from bureau.models import Inquiry, Role, User
 from bureau.permissions import can
@@ -71,7 +71,7 @@ def search(
         query = query.where(Inquiry.expert_id == filters.expert_id)
     if filters.unassigned:
         query = query.where(lifecycle.unassigned_clause())
-    today = today or deadlines.sofia_today()
+    today = today or clock.sofia_today()
     if filters.overdue:
         query = query.where(lifecycle.overdue_clause(today))
     if filters.due_soon:
@@ -104,12 +104,6 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
         column = (Inquiry.citizen_id + 0) if common else Inquiry.citizen_id
         conditions.append(column.in_(ids))
     return or_(*conditions) if conditions else Inquiry.id.is_(None)
-
-
-def today_since(now_local: datetime) -> datetime:
-    """Midnight of the Sofia day, as naive UTC, for "today's inquiries"."""
-    midnight = now_local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return (midnight - midnight.utcoffset()).replace(tzinfo=None)
 
 
 def load_case(reference: str, user: User, permission: str = "case.view") -> Inquiry:

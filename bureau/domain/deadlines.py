@@ -1,13 +1,10 @@
 """Due dates in working days: no weekends, no Bulgarian public holidays."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
-
-SOFIA = ZoneInfo("Europe/Sofia")
 
 
 @cache
@@ -48,14 +45,3 @@ def due_date(received_on: date, *, response_days: int, response_months: int | No
             due += timedelta(days=1)
         return due
     return add_working_days(received_on, response_days)
-
-
-def sofia_today() -> date:
-    """Today's date in Sofia, where the bureau's days begin and end."""
-    return datetime.now(SOFIA).date()
-
-
-def in_sofia(moment: datetime) -> datetime:
-    """A UTC moment (naive, as stored, or aware) on Sofia's wall clock."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(SOFIA)

@@ -15,7 +15,7 @@ from faker.providers.person.bg_BG import Provider as BulgarianNames
 from sqlalchemy import func, select
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from bureau.domain import deadlines, intake, taxonomy
+from bureau.domain import clock, deadlines, intake, taxonomy
 from bureau.domain.transliteration import name_tokens, phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -200,7 +200,7 @@ class _Generator:
         self.returning: list[int] = []
         self.sample: tuple[str, str] | None = None
         self.office_id, self.code = office.id, office.code
-        self.today = intake.local_now(now).date()
+        self.today = clock.local_now(now).date()
         self.municipal_categories = {c.code for c in taxonomy.categories() if c.requires_municipal}
         profiles = db.session.scalars(
             select(ExpertProfile).join(User).where(User.office_id == office.id, User.active)
@@ -237,7 +237,7 @@ class _Generator:
 
     def _case(self, received_at: datetime, rows: dict) -> None:
         rng = self.rng
-        local = intake.local_now(received_at)
+        local = clock.local_now(received_at)
         year = local.year
         self.counters[year] = number = self.counters.get(year, 0) + 1
         reference = f"{self.code}-{year}-{number:05d}"

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, deadlines, emails, receipts, taxonomy, text
+from bureau.domain import DomainError, citizens, clock, deadlines, emails, receipts, taxonomy, text
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -71,11 +71,6 @@ class IntakeData:
     citizen: CitizenData = field(default_factory=CitizenData)
     citizen_id: int | None = None
     token: str | None = None
-
-
-def local_now(now: datetime | None = None) -> datetime:
-    """Sofia wall-clock time for a naive UTC moment (default: now)."""
-    return deadlines.in_sofia(now or utcnow())
 
 
 def validate(data: IntakeData, office: Office) -> tuple:
@@ -166,7 +161,7 @@ def log_inquiry(
     # Make sure the counter row exists before the savepoint. On SQLite this first write
     # also opens the transaction: pysqlite begins none for a SAVEPOINT, whose RELEASE
     # would then commit the inquiry behind the request boundary's back.
-    ensure_counter(office.id, local_now(received_at).year)
+    ensure_counter(office.id, clock.local_now(received_at).year)
     try:
         with db.session.begin_nested():
             return _create(
@@ -196,7 +191,7 @@ def _same_request(existing: Inquiry, data: IntakeData, same_body: bool) -> None:
 
 def _create(data, office, actor, checked, received_at, token_key):
     category, subcategory, settlement = checked
-    local = local_now(received_at)
+    local = clock.local_now(received_at)
     reference = f"{office.code}-{local.year}-{next_number(office.id, local.year):05d}"
     pin = f"{secrets.randbelow(1_000_000):06d}"
     inquiry = Inquiry(

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from bureau.domain import (
     DomainError,
     assignment,
-    deadlines,
+    clock,
     digest,
     emails,
     kept_forms,
@@ -51,9 +51,9 @@ class Report:
 def run(now: datetime | None = None, today: date | None = None) -> Report:
     """Everything that is due: overdue reminders first (they queue mail), then delivery."""
     report = Report()
-    report.reminders = send_overdue_reminders(today or deadlines.sofia_today())
-    digest.send_monthly_digest(today or deadlines.sofia_today())  # once per office and month
-    privacy.purge_expired(today or deadlines.sofia_today())  # retention: once a day
+    report.reminders = send_overdue_reminders(today or clock.sofia_today())
+    digest.send_monthly_digest(today or clock.sofia_today())  # once per office and month
+    privacy.purge_expired(today or clock.sofia_today())  # retention: once a day
     throttle.purge()  # guessing and rate-limit counters that ran out
     receipts.purge()  # PINs never shown, past their minutes
     kept_forms.purge()  # forms kept after a session ended that nobody came back for

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from bureau.domain import DomainError, deadlines
+from bureau.domain import DomainError, clock, deadlines
 from bureau.domain.text import checked
 from bureau.extensions import db
 from bureau.models import (
@@ -125,7 +125,7 @@ def transition(
             raise DomainError(_l("Опишете накратко как е решен случаят."), "summary")
     if rule.needs_reason and not reason:
         raise DomainError(_l("Посочете причина."), "reason")
-    today = today or deadlines.sofia_today()
+    today = today or clock.sofia_today()
     source = Status(case.status)
     _pause_clock(case, source, to, today)
     case.status = to.value

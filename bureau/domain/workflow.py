@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bureau.domain import cases, deadlines, lifecycle, notifications, queues
+from bureau.domain import cases, clock, deadlines, lifecycle, notifications, queues
 from bureau.extensions import db
 from bureau.models import OPEN_STATUSES, Attachment, Inquiry, Role, Status, User
 
@@ -44,7 +44,7 @@ def attachments_of(case: Inquiry) -> list[Attachment]:
 def dashboard(user: User, today: date | None = None) -> dict:
     """The coordinator's queues (overdue, due soon, unassigned: see queues.py) and the
     open cases per expert and status of the office."""
-    today = today or deadlines.sofia_today()
+    today = today or clock.sofia_today()
     office_id = user.office_id
     per_expert = db.session.execute(
         select(Inquiry.expert_id, Inquiry.status, func.count())

@@ -1,8 +1,5 @@
 """Column helpers shared by the models."""
 
-from datetime import UTC, datetime
+from bureau.domain.clock import utcnow
 
-
-def utcnow() -> datetime:
-    """The current time in UTC, naive: the database stores UTC throughout."""
-    return datetime.now(UTC).replace(tzinfo=None)
+__all__ = ["utcnow"]

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bureau.domain import funder, recommendations, statistics, summary
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.domain.statistics import Filters
 from bureau.extensions import db
 from bureau.permissions import requires

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from bureau.domain import DomainError, cases, citizens, intake, notifications, receipts
+from bureau.domain import DomainError, cases, citizens, clock, intake, notifications, receipts
 from bureau.models import Inquiry
 from bureau.permissions import requires
 from bureau.web import audit
@@ -33,7 +33,7 @@ def home():
     q = request.args.get("q", "").strip()
     filters = cases.CaseFilters(q=q)
     if not q:
-        filters.since = cases.today_since(intake.local_now())
+        filters.since = clock.today_since(clock.local_now())
     page = paginate(
         cases.search(current_user, filters),
         count_query=cases.search(current_user, filters, for_count=True),

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from bureau import database
-from bureau.domain import deadlines, notifications, queues
+from bureau.domain import clock, notifications, queues
 from bureau.extensions import csrf, db
 from bureau.models import Role, utcnow
 from bureau.permissions import public
@@ -21,7 +21,7 @@ def home():
     if not current_user.is_authenticated:
         return home_page()  # the public site: what the bureau does, status, online inquiry
     if current_user.role == Role.EXPERT:
-        today = deadlines.sofia_today()
+        today = clock.sofia_today()
         mine = queues.expert_queues(current_user, today)
         return render_template("main/home.html", queues=mine, today=today, list_args=list_args)
     return render_template("main/home.html")

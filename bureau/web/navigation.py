@@ -114,7 +114,7 @@ def role_label(role) -> str:
 
 
 def template_globals() -> dict:
-    from bureau.domain.deadlines import sofia_today
+    from bureau.domain.clock import sofia_today
 
     return {
         "nav_items": nav_items,

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_login import AnonymousUserMixin
 
 from bureau.domain import DomainError, offices, recommendations, statistics
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.domain.periods import FIRST_YEAR, LAST_YEAR
 from bureau.domain.statistics import PUBLIC_GROUPS, Filters
 from bureau.permissions import public

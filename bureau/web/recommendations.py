@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Regexp
 
 from bureau.domain import DomainError, NotFound, recommendations, statistics, taxonomy
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.domain.recommendations import NEXT, STALE, Draft
 from bureau.domain.statistics import Period
 from bureau.extensions import db

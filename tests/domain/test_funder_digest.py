@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bureau.domain import digest, funder, jobs
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.domain.periods import Period, next_month
 from bureau.extensions import db
 from bureau.models import DigestRun, OutboxMessage, Role

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import deadlines, jobs, lifecycle
+from bureau.domain import clock, jobs, lifecycle
 from bureau.extensions import db
 from bureau.models import OutboxMessage, StatRecord, Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -145,7 +145,7 @@ def test_jobs_run_reminds_and_delivers(people, smtp_server):
 
 
 def test_jobs_run_from_the_command_line(app, people, smtp_server):
-    overdue_case(people, due=deadlines.sofia_today() - timedelta(days=1))  # the real today
+    overdue_case(people, due=clock.sofia_today() - timedelta(days=1))  # the real today
     result = app.test_cli_runner().invoke(args=["jobs", "run"])
     assert result.exit_code == 0, result.output
     assert "mail sent 3" in result.output

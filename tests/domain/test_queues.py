@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import cases, deadlines, lifecycle, queues, statistics, taxonomy
+from bureau.domain import cases, clock, deadlines, lifecycle, queues, statistics, taxonomy
 from bureau.domain.cases import CaseFilters
 from bureau.domain.statistics import Filters, Period
 from bureau.extensions import db
@@ -14,7 +14,7 @@ from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office, without_adjustment
 
-TODAY = deadlines.sofia_today()
+TODAY = clock.sofia_today()
 LATE = TODAY - timedelta(days=10)
 AHEAD = deadlines.add_working_days(TODAY, 10)
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from bureau.domain import deadlines, jobs, lifecycle, taxonomy
+from bureau.domain.clock import local_now
 from bureau.domain.deadlines import add_working_days, is_working_day, working_days_between
-from bureau.domain.intake import local_now
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from bureau.domain import deadlines
+from bureau.domain import clock, deadlines
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -17,7 +17,7 @@ LAPTOP = (1024, 768)
 
 def test_dashboard_badges_show_the_real_totals(app, new_page, log_in):
     coordinator = make_coordinator()
-    today = deadlines.sofia_today()
+    today = clock.sofia_today()
     for _ in range(23):
         make_inquiry().due_date = today - timedelta(days=4)
     db.session.commit()
@@ -39,7 +39,7 @@ def test_dashboard_badges_show_the_real_totals(app, new_page, log_in):
 
 def test_expert_lands_on_four_queues_sorted_by_deadline(app, new_page, log_in):
     coordinator, expert = make_coordinator(), make_expert()
-    today = deadlines.sofia_today()
+    today = clock.sofia_today()
     later = move_to(make_inquiry(), Status.ASSIGNED, coordinator=coordinator, expert=expert)
     sooner = move_to(make_inquiry(), Status.ASSIGNED, coordinator=coordinator, expert=expert)
     sooner.due_date = deadlines.add_working_days(today, 2)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bureau.domain import accounts, assignment, deadlines, lifecycle, taxonomy
+from bureau.domain import accounts, assignment, clock, lifecycle, taxonomy
 from bureau.extensions import db
 from bureau.models import ReferenceCounter, Role, Status
 from bureau.web import helpers
@@ -130,7 +130,7 @@ def test_search_by_name_and_phone_typed_together(app, coordinator):
 
 
 def test_overdue_filter(app, coordinator):
-    today = deadlines.sofia_today()
+    today = clock.sofia_today()
     expert = make_expert()
     late = make_inquiry()
     late.due_date = today - timedelta(days=10)
@@ -148,7 +148,7 @@ def test_overdue_filter_leaves_out_a_paused_case(app, coordinator):
     expert = make_expert()
     case = move_to(make_inquiry(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)
     lifecycle.transition(case, Status.WAITING, actor=expert)
-    case.due_date = deadlines.sofia_today() - timedelta(days=10)
+    case.due_date = clock.sofia_today() - timedelta(days=10)
     db.session.commit()
     assert listed(signed_in(app, coordinator), "?overdue=1") == []
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bureau.domain import intake, lifecycle, taxonomy, timeline
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.domain.intake import CitizenData, IntakeData
 from bureau.extensions import db
 from bureau.models import Citizen, Event, Recommendation, Role

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from bureau.domain import deadlines, lifecycle
+from bureau.domain import clock, deadlines, lifecycle
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to, signed_in
 from tests.factories import make_inquiry, make_office
 
-TODAY = deadlines.sofia_today()
+TODAY = clock.sofia_today()
 
 
 @pytest.fixture

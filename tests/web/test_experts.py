@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bureau.domain import assignment, deadlines, taxonomy
+from bureau.domain import assignment, clock, taxonomy
 from bureau.extensions import db
 from bureau.models import Role
 from tests.casework import make_coordinator, make_expert, signed_in
@@ -33,7 +33,7 @@ def test_coordinator_edits_a_profile_of_their_office(app, coordinator):
     page = browser.get(f"/experts/{expert.id}")
     assert page.status_code == 200
     assert "Елена Експерт" in page.text
-    leave = deadlines.sofia_today() + timedelta(days=14)
+    leave = clock.sofia_today() + timedelta(days=14)
     response = browser.post(f"/experts/{expert.id}", data=profile_form(
         affiliation="municipal", organisation="Отдел „Местни данъци“",
         expertise=[taxonomy.get_category("local_taxes").id,
@@ -55,7 +55,7 @@ def test_edited_profile_changes_the_ranking(app, coordinator):
     assert [c.expert.id for c in assignment.rank_experts(case)] == [first.id, second.id]
 
     browser = signed_in(app, coordinator)
-    leave = (deadlines.sofia_today() + timedelta(days=30)).isoformat()
+    leave = (clock.sofia_today() + timedelta(days=30)).isoformat()
     browser.post(f"/experts/{first.id}", data=profile_form(on_leave_until=leave))
     browser.post(f"/experts/{second.id}", data=profile_form(
         expertise=[taxonomy.get_category("local_taxes").id]))  # fmt: skip

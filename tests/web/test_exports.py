@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from openpyxl import load_workbook
 
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.models import Role
 from tests.factories import make_inquiry, make_office, without_adjustment
 

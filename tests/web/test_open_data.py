@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bureau.domain import recommendations
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.domain.recommendations import Draft
 from bureau.extensions import db
 from bureau.models import Role

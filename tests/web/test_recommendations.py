@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bureau.domain.deadlines import sofia_today
+from bureau.domain.clock import sofia_today
 from bureau.extensions import db
 from bureau.models import Recommendation, Role
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user, without_adjustment

@@ -112,7 +112,7 @@ def test_new_response_days_apply_to_new_inquiries(client, admin):
     )
     inquiry = make_inquiry(make_office())
     from bureau.domain.deadlines import working_days_between
-    from bureau.domain.intake import local_now
+    from bureau.domain.clock import local_now
 
     assert working_days_between(local_now(inquiry.received_at).date(), inquiry.due_date) == 3
 
