@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from bureau import config, database, i18n, security
+from bureau.domain import settings
 from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail
 from bureau.web import params
 
@@ -19,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     register_config(app, test_config)
+    register_settings(app)
     register_extensions(app)
     params.init_app(app)  # bounded ids in every route, unreadable text refused: before routes
     register_blueprints(app)
@@ -34,6 +36,23 @@ def register_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     if app.config["TRUSTED_HOSTS"] is None:
         app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config)
+
+
+def register_settings(app: Flask) -> None:
+    """Hand the domain its Settings (bureau/domain/settings.py) for every context of this
+    app, built from the configuration as the context begins."""
+    from flask import appcontext_pushed, g
+
+    def hand(sender, **_extra):
+        token = settings.enter(settings.Settings.from_config(sender.config))
+        g.setdefault("_bureau_settings", []).append(token)
+
+    @app.teardown_appcontext
+    def take_back(_error=None):
+        for token in reversed(g.pop("_bureau_settings", [])):
+            settings.leave(token)
+
+    appcontext_pushed.connect(hand, app, weak=False)
 
 
 def register_extensions(app: Flask) -> None:

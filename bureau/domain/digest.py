@@ -8,12 +8,11 @@ satisfaction where those are published. No case, name or description is ever rea
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bureau.domain import notifications, statistics
+from bureau.domain import notifications, settings, statistics
 from bureau.domain.anonymisation import Cell
 from bureau.domain.periods import Period, month_start
 from bureau.domain.summary import Filters
@@ -40,7 +39,7 @@ def send_monthly_digest(today: date) -> int:
     """Queue last month's digest to each office's active commission members, once per
     office and month (a DigestRun row is the claim). Returns the messages queued."""
     period = previous_month(today)
-    k = current_app.config["SUPPRESSION_THRESHOLD"]
+    k = settings.current().suppression_threshold
     queued = 0
     for office in db.session.scalars(select(Office).order_by(Office.id)):
         members = list(db.session.scalars(

@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -62,7 +61,7 @@ def issue_link(inquiry: Inquiry, *, now: datetime | None = None) -> str:
         db.session.add(link)
     link.token_hash = _hash(token)
     link.created_at = now
-    link.expires_at = now + timedelta(days=current_app.config.get("FEEDBACK_LINK_DAYS", LINK_DAYS))
+    link.expires_at = now + timedelta(days=LINK_DAYS)
     link.used_at = None
     db.session.flush()
     return token

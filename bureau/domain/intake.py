@@ -7,14 +7,23 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, clock, deadlines, emails, receipts, taxonomy, text
+from bureau.domain import (
+    DomainError,
+    citizens,
+    clock,
+    deadlines,
+    emails,
+    receipts,
+    settings,
+    taxonomy,
+    text,
+)
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -305,7 +314,7 @@ def hash_pin(reference: str, pin: str, key: bytes | None = None) -> str:
 
 
 def pin_key() -> bytes:
-    return hashlib.sha256(b"pin:" + current_app.config["SECRET_KEY"].encode()).digest()
+    return hashlib.sha256(b"pin:" + settings.current().secret_key.encode()).digest()
 
 
 def check_pin(inquiry: Inquiry, pin: str) -> bool:

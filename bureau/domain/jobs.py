@@ -7,12 +7,12 @@ as it goes, so a crash halfway keeps what was already done.
 
 import contextlib
 import email.policy
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
 from bureau.domain import (
@@ -26,10 +26,13 @@ from bureau.domain import (
     notifications,
     privacy,
     receipts,
+    settings,
     throttle,
 )
 from bureau.extensions import db, mail
 from bureau.models import Inquiry, OutboxMessage, utcnow
+
+log = logging.getLogger("bureau")  # the app's own logger
 
 # 7-bit only: a non-ASCII body goes out quoted-printable or base64, so no line is longer
 # than 78 characters (a strict server answers "500 Line too long" past 998 bytes).
@@ -71,7 +74,7 @@ def deliver(now: datetime, report: Report) -> None:
     messages = notifications.claim_due(now)
     if not messages:
         return
-    give_up_after = timedelta(days=current_app.config["MAIL_GIVE_UP_DAYS"])
+    give_up_after = timedelta(days=settings.current().mail_give_up_days)
     try:
         connection = mail.connect()
         connection.__enter__()
@@ -81,7 +84,7 @@ def deliver(now: datetime, report: Report) -> None:
                                       give_up_after=give_up_after)  # fmt: skip
             report.failed += 1
         db.session.commit()
-        current_app.logger.warning("SMTP unreachable (%s); %d messages wait", error, len(messages))
+        log.warning("SMTP unreachable (%s); %d messages wait", error, len(messages))
         return
     try:
         for message in messages:
@@ -102,7 +105,7 @@ def _send_one(
         notifications.mark_failed(message, f"address refused: {refused.message}", now,
                                   give_up_after=give_up_after, permanent=True)  # fmt: skip
     else:
-        sender = current_app.config["MAIL_DEFAULT_SENDER"]
+        sender = settings.current().mail_sender
         try:
             built = build_email(message, recipient, sender)
             if smtp is not None:
@@ -116,7 +119,7 @@ def _send_one(
             return
     report.failed += 1
     if message.status == "failed":  # no address or error text: they may name a citizen
-        current_app.logger.error(
+        log.error(
             "mail %d given up after %d attempts; see /admin/outbox", message.id, message.attempts
         )
 
@@ -145,7 +148,7 @@ def alert_if_mail_waits(now: datetime) -> dict:
     health = notifications.health(now)
     waited = health["oldest_pending_minutes"]
     if waited is not None and waited > ALERT_AFTER_MINUTES:
-        current_app.logger.error(
+        log.error(
             "mail is not going out: the oldest of %d pending messages has waited %d minutes "
             "(%d failed); check the SMTP server (BUREAU_MAIL_*) and /admin/outbox",
             health["pending"], waited, health["failed"],

@@ -11,11 +11,10 @@ import secrets
 import time
 
 import pyotp
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
-from bureau.domain import DomainError, accounts
+from bureau.domain import DomainError, accounts, settings
 from bureau.extensions import db
 from bureau.models import RecoveryCode, TotpCredential, User, utcnow
 
@@ -171,7 +170,7 @@ def _random_code() -> str:
 def _code_hash(code: str) -> str:
     """A keyed hash: a copy of the database alone cannot be searched for codes."""
     normalised = "".join(ch for ch in code.lower() if ch.isalnum())
-    key = hashlib.sha256(b"recovery:" + current_app.config["SECRET_KEY"].encode()).digest()
+    key = hashlib.sha256(b"recovery:" + settings.current().secret_key.encode()).digest()
     return hmac.digest(key, normalised.encode(), "sha256").hex()
 
 

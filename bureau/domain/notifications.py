@@ -6,21 +6,23 @@ used up, until it is older than BUREAU_MAIL_GIVE_UP_DAYS; only then is it `faile
 coordinators and the administrator can send it again from /admin/outbox.
 """
 
+import logging
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select, update
 
-from bureau.domain import DomainError, emails
+from bureau.domain import DomainError, emails, settings
 from bureau.extensions import db
 from bureau.models import Inquiry, Office, OutboxMessage, utcnow
+
+log = logging.getLogger("bureau")  # the app's own logger
 
 # Minutes to wait after the 1st, 2nd, ... failed attempt; the last step then repeats.
 BACKOFF_MINUTES = (1, 5, 30, 120, 720, 1440)
 CLAIM_SECONDS = 300
-DEVELOPMENT_URL = "http://127.0.0.1:5000"
 
 
 def queue_email(
@@ -42,7 +44,7 @@ def queue_email(
     try:
         address = emails.parse(to)
     except DomainError as refused:  # the address is not logged: it may be a citizen's
-        current_app.logger.warning("mail %r not queued: %s", template, refused.message)
+        log.warning("mail %r not queued: %s", template, refused.message)
         return None
     context = {**context, "base_url": base_url()}
     with force_locale(language):
@@ -64,13 +66,13 @@ def queue_email(
 
 def base_url() -> str:
     """The address staff use, for links in e-mails (BUREAU_BASE_URL)."""
-    return current_app.config.get("BASE_URL", "").rstrip("/") or DEVELOPMENT_URL
+    return settings.current().staff_url
 
 
 def public_url() -> str:
     """The public site's address for citizens' links (BUREAU_PUBLIC_URL): configuration
     only, never a request's Host. Production refuses to start without it (security.py)."""
-    return current_app.config.get("PUBLIC_URL", "").rstrip("/") or base_url()
+    return settings.current().citizens_url
 
 
 def status_url(reference: str) -> str:

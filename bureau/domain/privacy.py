@@ -14,14 +14,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, event, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bureau.domain import DomainError, audit, citizens
+from bureau.domain import DomainError, audit, citizens, settings
 from bureau.extensions import db
 from bureau.models import (
     AnonymisedCase,
@@ -75,7 +74,7 @@ def purge_expired(today: date, *, months: int | None = None) -> int:
     """`jobs run`, once a day: anonymise every case closed RETENTION_MONTHS ago or more."""
     if not _claim_day(today):
         return 0
-    months = current_app.config["RETENTION_MONTHS"] if months is None else months
+    months = settings.current().retention_months if months is None else months
     ids = expired_case_ids(today, months)
     for case_id in ids:
         anonymise_case(db.session.get(Inquiry, case_id), reason="retention")
@@ -124,7 +123,7 @@ def anonymise_case(case: Inquiry, *, reason: str, erasure: ErasureRequest | None
 
 
 def _delete_attachments(case: Inquiry) -> None:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder = Path(settings.current().upload_folder)
     for attachment in db.session.scalars(
         select(Attachment).where(Attachment.inquiry_id == case.id)
     ):

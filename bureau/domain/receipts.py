@@ -15,9 +15,9 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, select
 
+from bureau.domain import settings
 from bureau.extensions import db
 from bureau.models import Inquiry, Receipt, User, utcnow
 
@@ -107,7 +107,7 @@ def _hash(token: str) -> str:
 
 
 def _key() -> bytes:
-    return hashlib.sha256(b"receipt:" + current_app.config["SECRET_KEY"].encode()).digest()
+    return hashlib.sha256(b"receipt:" + settings.current().secret_key.encode()).digest()
 
 
 def _xor(data: bytes, nonce: bytes) -> bytes:

@@ -5,16 +5,18 @@ reference seen from one source, so every app server sees them; the per-address l
 over all references lives in the web layer (Flask-Limiter).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from bureau.domain import DomainError, intake, references, throttle
 from bureau.extensions import db
 from bureau.models import Event, Inquiry, Status
+
+log = logging.getLogger("bureau")  # the app's own logger
 
 FEEDBACK_STATUSES = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
 
@@ -83,7 +85,7 @@ def look_up(
     try:
         taken = throttle.take(buckets, now=now)
     except throttle.TooManyAttempts as refused:
-        current_app.logger.warning(
+        log.warning(
             "status look-up of %s refused for %d s after too many wrong PINs (now from %s)",
             normalised,
             refused.wait,

@@ -9,10 +9,10 @@ Filters the cube does not hold (settlement, channel, affiliation) count StatReco
 """
 
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import (
     Date,
     String,
@@ -41,6 +41,9 @@ CUBE = StatCube.__table__
 FLAGS = tuple(flag.value for flag in Flag)
 KEY = ("office_id", "month", "category", "dimension", "value")
 CHECK_SECONDS = 600
+# (office, month) → when this process last found the month's summary right, per engine
+# (an app's database; a test's app is a new one).
+_CHECKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 COLUMNS = [getattr(S, name) for name in (
     "office_id", "received_on", "category", "ekatte", "channel", "gender", "age_band",
     "affiliation", "outcome", "referral_institution", "resolution_days", "resolved_on",
@@ -187,7 +190,7 @@ def ensure_current(office_ids: list[int], start: date, end: date) -> None:
     loads). Counting a busy office's year takes tens of milliseconds, so each month is
     checked at most every CHECK_SECONDS per application process.
     """
-    checked = current_app.extensions.setdefault("bureau.stat_cube_checked", {})
+    checked = _CHECKED.setdefault(db.engine, {})
     now = time.monotonic()
     months = [
         month

@@ -20,13 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import limits
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, settings
 from bureau.extensions import db
 from bureau.models import RateLimitCounter, ThrottleBucket
 
@@ -78,7 +77,7 @@ class Rate:
 
 def rate(name: str) -> Rate:
     """The configured rate of one kind of bucket (DEFAULTS unless the settings say)."""
-    return Rate.parse(current_app.config.get(name, DEFAULTS[name]))
+    return Rate.parse(settings.current().rates.get(name, DEFAULTS[name]))
 
 
 @dataclass(frozen=True)

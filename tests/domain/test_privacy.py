@@ -18,9 +18,11 @@ from bureau.domain import (
     lifecycle,
     offices,
     privacy,
+    settings,
     timeline,
     workflow,
 )
+from bureau.domain.settings import Settings
 from bureau.extensions import db
 from bureau.models import (
     AnonymisedCase,
@@ -177,7 +179,8 @@ def test_a_citizen_with_a_live_case_keeps_their_identity(app, people):
 def test_the_retention_period_is_a_setting(app, people):
     case = full_case(people, closed_days_ago=8 * 31)
     app.config["RETENTION_MONTHS"] = 6
-    assert privacy.purge_expired(TODAY) == 1
+    with settings.use(Settings.from_config(app.config)):
+        assert privacy.purge_expired(TODAY) == 1
     assert personal_data_left(case) == []
 
 

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.security import check_password_hash
 
-from bureau.domain import accounts, throttle
+from bureau.domain import accounts, settings, throttle
+from bureau.domain.settings import Settings
 from bureau.extensions import db
 from bureau.models import Role
 from tests.factories import PASSWORD, make_office, make_user
@@ -180,6 +181,7 @@ def test_the_accounts_ceiling_bounds_a_guesser_with_many_addresses(app, monkeypa
     """With the default limits: one guess every 10 s for 3 hours, each from a new address."""
     for name in throttle.DEFAULTS:
         app.config.pop(name, None)
+    monkeypatch.setattr(settings, "current", lambda: Settings.from_config(app.config))
     user = make_user()
     now = [1_800_000_000.0]
     monkeypatch.setattr(throttle, "clock", lambda: now[0])
