@@ -6,16 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bureau.domain import (
-    DomainError,
-    accounts,
-    demo,
-    experts,
-    jobs,
-    offices,
-    summary,
-    taxonomy,
-)
+from bureau.domain import DomainError, accounts, demo, experts, jobs, offices, taxonomy
+from bureau.domain.statistics import cube
 from bureau.extensions import db
 from bureau.models import Role
 
@@ -147,7 +139,7 @@ def load_demo(n_cases, seed, network):
         # The bulk rows bypassed the ORM: recount the commission's monthly summary now,
         # rather than in the first dashboard request.
         started = time.perf_counter()
-        months = summary.rebuild_all([office.id for office, share in shares if share])
+        months = cube.rebuild_all([office.id for office, share in shares if share])
         db.session.commit()
         click.echo(f"Statistics summary rebuilt: {months} months in "
                    f"{time.perf_counter() - started:.1f} s.")  # fmt: skip

@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlalchemy import event
 
-from bureau.domain import assignment, experts, lifecycle, taxonomy
+from bureau.domain import experts, taxonomy
+from bureau.domain.cases import lifecycle
 from bureau.extensions import db
 from bureau.models import Inquiry, Office, Role, Status, User
 from tests.factories import PASSWORD, make_office, make_user
@@ -57,9 +58,9 @@ def move_to(case: Inquiry, status: Status | str, *, coordinator: User, expert: U
     """Walk the case to `status` through assignment and the lifecycle, then commit."""
     for step in _PATH[Status(status)]:
         if step == "assign":
-            assignment.assign(case, expert_id=expert.id, actor=coordinator)
+            lifecycle.assign(case, expert_id=expert.id, actor=coordinator)
         elif step == "accept":
-            assignment.accept(case, actor=expert)
+            lifecycle.accept(case, actor=expert)
         elif step == Status.RESOLVED:
             lifecycle.transition(
                 case, step, actor=expert, outcome="advice_given", summary="Дадена консултация."

@@ -53,8 +53,8 @@ def make_user(
 
 def make_inquiry(office: Office | None = None, *, actor: User | None = None, **fields):
     """Log an inquiry through the real intake; the PIN is kept on `inquiry.pin`."""
-    from bureau.domain import intake
-    from bureau.domain.intake import CitizenData, IntakeData
+    from bureau.domain.cases import intake
+    from bureau.domain.cases.intake import CitizenData, IntakeData
 
     office = office or make_office()
     citizen = fields.pop("citizen", None)

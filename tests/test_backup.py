@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bureau import backup, create_app
-from bureau.domain import attachments, audit
+from bureau.domain import audit
+from bureau.domain.cases import attachments
 from bureau.extensions import db
 from bureau.models import Role
 from tests.conftest import TEST_CONFIG

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from bureau.domain import assignment, jobs
-from bureau.domain.lifecycle import StaleCase
+from bureau.domain import jobs
+from bureau.domain.cases import lifecycle
+from bureau.domain.cases.lifecycle import StaleCase
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, OutboxMessage, Status, User
 from tests.casework import make_coordinator, make_expert, move_to, page_version, signed_in
@@ -66,7 +67,7 @@ def test_two_coordinators_assigning_at_once_lose_no_update(app):
             seen = case.version
             actor = db.session.get(User, ids["coordinators"][index])
             start.wait(timeout=10)  # both have loaded the same version of the case
-            assignment.assign(case, expert_id=ids["experts"][index], actor=actor,
+            lifecycle.assign(case, expert_id=ids["experts"][index], actor=actor,
                               expected_version=seen)  # fmt: skip
             db.session.flush()
             return ids["experts"][index]
@@ -102,7 +103,7 @@ def test_repeated_races_always_have_exactly_one_winner(app):
                 case = db.session.get(Inquiry, case_id)
                 actor = db.session.get(User, coordinator.id)
                 start.wait(timeout=10)
-                assignment.assign(case, expert_id=expert_id, actor=actor,
+                lifecycle.assign(case, expert_id=expert_id, actor=actor,
                                   expected_version=case.version)  # fmt: skip
                 db.session.flush()
                 return expert_id

@@ -12,7 +12,9 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from bureau.domain import citizens, clock, demo, intake, summary
+from bureau.domain import citizens, clock, demo
+from bureau.domain.cases import intake
+from bureau.domain.statistics import cube
 from bureau.domain.transliteration import to_latin
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, Office, ReferenceCounter, StatRecord, utcnow
@@ -106,7 +108,7 @@ def test_loaded_citizens_are_found_and_counted_in_the_statistics_summary(app, fl
         matching = db.session.scalars(citizens.matching_ids(citizen.office_id, typed)).all()
         assert citizen.id in matching, typed
     cube_total = db.session.scalar(
-        select(func.sum(summary.CUBE.c.n)).where(summary.CUBE.c.dimension == "all")
+        select(func.sum(cube.CUBE.c.n)).where(cube.CUBE.c.dimension == "all")
     )
     assert cube_total == 150
 

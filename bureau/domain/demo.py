@@ -15,7 +15,8 @@ from faker.providers.person.bg_BG import Provider as BulgarianNames
 from sqlalchemy import func, select
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from bureau.domain import clock, deadlines, intake, taxonomy
+from bureau.domain import clock, taxonomy
+from bureau.domain.cases import deadlines, intake
 from bureau.domain.transliteration import name_tokens, phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (

@@ -17,18 +17,16 @@ from sqlalchemy import or_, select, update
 
 from bureau.domain import (
     DomainError,
-    assignment,
     clock,
-    digest,
     emails,
     kept_forms,
-    lifecycle,
     notifications,
     privacy,
-    receipts,
     settings,
     throttle,
 )
+from bureau.domain.cases import lifecycle, receipts, routing
+from bureau.domain.statistics import digest, records
 from bureau.extensions import db, mail
 from bureau.models import Inquiry, OutboxMessage, utcnow
 
@@ -178,12 +176,12 @@ def send_overdue_reminders(today: date) -> int:
             continue
         case = db.session.get(Inquiry, case_id)
         db.session.refresh(case)
-        recipients = [c.email for c in assignment.coordinators(case.office_id)]
+        recipients = [c.email for c in routing.coordinators(case.office_id)]
         if case.expert is not None:
             recipients.append(case.expert.email)
         for address in recipients:
             notifications.queue_email(address, "overdue", {"case": case}, inquiry=case)
-        lifecycle.sync_stat_record(case, today)
+        records.sync(case, today)
         db.session.commit()
         sent += 1
     return sent

@@ -4,7 +4,7 @@ The app builds it from its configuration each time one of its contexts begins (a
 request, a command, a test) and hands it to the domain for as long as that context lasts
 (bureau/__init__.py). Domain code reads `current()`; a script, or a test that wants
 other values, hands its own with `use(settings)`. So no module under domain/ imports
-Flask's current_app, and every setting the domain obeys is listed here.
+Flask's application object, and every setting the domain obeys is listed here.
 """
 
 from collections.abc import Iterator, Mapping

@@ -12,7 +12,7 @@ class StatCube(db.Model):
     """How many StatRecords of an office, month and category have a coded value.
 
     One row per (office, month, category, dimension, value): ("channel", "phone") → 17.
-    Derived data only, kept in step by bureau.domain.summary and rebuilt from StatRecord
+    Derived data only, kept in step by bureau.domain.statistics.cube and rebuilt from StatRecord
     whenever a month's total disagrees with it.
     """
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bureau.extensions import db
 
-KEY_SPACE = 2**31  # as bureau.domain.anonymisation.KEY_SPACE (models import no domain)
+KEY_SPACE = 2**31  # as bureau.domain.statistics.suppression.KEY_SPACE (models import no domain)
 
 
 class StatRecord(db.Model):

@@ -4,17 +4,8 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from bureau.domain import (
-    DomainError,
-    accounts,
-    assignment,
-    cases,
-    intake,
-    lifecycle,
-    taxonomy,
-    timeline,
-    workflow,
-)
+from bureau.domain import DomainError, accounts, taxonomy
+from bureau.domain.cases import intake, lifecycle, search, timeline
 from bureau.extensions import csrf, db
 from bureau.models import Status
 from bureau.permissions import public, requires
@@ -95,7 +86,7 @@ def list_inquiries():
     status = request.args.get("status") or None
     if status and status not in {s.value for s in Status}:
         return json_error(422, "invalid", f"unknown status '{status[:40]}'")
-    filters = cases.CaseFilters(q=request.args.get("q", ""), status=status)
+    filters = search.CaseFilters(q=request.args.get("q", ""), status=status)
     # The same capped count as the web list: "total" stops at 10,000, or at 1,000 for a
     # search (see total_capped).
     result = case_page(filters, page=page, per_page=per_page)
@@ -157,8 +148,8 @@ def assign_inquiry(reference: str):
         expert = _field(payload, "expert", str) or ""
         user = accounts.get_user_by_email(expert) if "@" in expert else None
         expert_id = user.id if user else (params.as_id(expert) or 0)  # 0: the domain refuses
-        assignment.assign(case, expert_id=expert_id, actor=current_user,
-                          expected_version=_field(payload, "version", int))  # fmt: skip
+        lifecycle.act(case, "assign", actor=current_user, expert_id=expert_id,
+                      expected_version=_field(payload, "version", int))  # fmt: skip
 
     return _case_work(reference, "case.assign", action)
 
@@ -170,18 +161,12 @@ def transition_inquiry(reference: str):
         to = _field(payload, "to", str, required=True)
         if to not in {s.value for s in Status}:
             raise DomainError(f"unknown status '{to[:40]}'", "to")
-        version = _field(payload, "version", int)
-        if case.status == Status.ASSIGNED and to == Status.IN_PROGRESS:
-            assignment.accept(case, actor=current_user, expected_version=version)
-        elif case.status == Status.ASSIGNED and to == Status.NEW:
-            reason = _field(payload, "reason", str) or ""
-            assignment.decline(case, actor=current_user, reason=reason, expected_version=version)
-        else:
-            workflow.change_status(
-                case, to, actor=current_user, outcome=_field(payload, "outcome", str),
-                summary=_field(payload, "summary", str), reason=_field(payload, "reason", str),
-                expected_version=version,
-            )  # fmt: skip
+        # The lifecycle decides what the move is (an accept, a decline, a status change).
+        lifecycle.act(
+            case, "move", actor=current_user, to=to, outcome=_field(payload, "outcome", str),
+            summary=_field(payload, "summary", str), reason=_field(payload, "reason", str),
+            expected_version=_field(payload, "version", int),
+        )  # fmt: skip
 
     return _case_work(reference, "case.work", action)
 

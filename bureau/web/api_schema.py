@@ -1,7 +1,8 @@
 """JSON in and out of the API: strict parsing into domain data, plain serialisation."""
 
-from bureau.domain import DomainError, intake
-from bureau.domain.intake import CitizenData, IntakeData
+from bureau.domain import DomainError
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.models import Inquiry, Office
 
 INQUIRY_FIELDS = {

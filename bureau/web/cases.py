@@ -16,15 +16,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from bureau.domain import (
-    DomainError,
-    assignment,
-    attachments,
-    cases,
-    lifecycle,
-    timeline,
-    workflow,
-)
+from bureau.domain import DomainError
+from bureau.domain.cases import attachments, lifecycle, queues, routing, search, timeline
 from bureau.extensions import db
 from bureau.models import Category, Inquiry, Institution, Role, Status, User
 from bureau.permissions import can, requires
@@ -45,11 +38,11 @@ def index():
     return render_template("cases/index.html", page=page, args=args, **_filter_choices())
 
 
-def _filters() -> tuple[cases.CaseFilters, dict]:
+def _filters() -> tuple[search.CaseFilters, dict]:
     """CaseFilters from the query string (`status`, `category`, `expert`, `settlement`,
     `q`, `overdue`, `due_soon`, `sort`): unknown codes are ignored, a malformed id is a 400."""
     args = request.args
-    filters = cases.CaseFilters(q=args.get("q", "").strip())
+    filters = search.CaseFilters(q=args.get("q", "").strip())
     if args.get("status") in {s.value for s in Status}:
         filters.status = args["status"]
     if category := args.get("category"):
@@ -67,7 +60,7 @@ def _filters() -> tuple[cases.CaseFilters, dict]:
     filters.overdue = args.get("overdue") in ("1", "on", "true")
     filters.due_soon = args.get("due_soon") in ("1", "on", "true")
     sort = args.get("sort", "-received")
-    if sort.lstrip("-") not in cases.SORTS:
+    if sort.lstrip("-") not in search.SORTS:
         sort = "-received"  # an unknown column: the default order, newest first
     filters.descending = sort.startswith("-")
     filters.sort = sort.lstrip("-")
@@ -86,7 +79,7 @@ def _filter_choices() -> dict:
     return {"experts": experts, "settlements": settlements, "categories": categories}
 
 
-def list_args(filters: cases.CaseFilters) -> dict:
+def list_args(filters: search.CaseFilters) -> dict:
     """The case list's query string for these filters: a queue's "show all" link."""
     args = {"status": filters.status, "overdue": "1" if filters.overdue else None,
             "due_soon": "1" if filters.due_soon else None}  # fmt: skip
@@ -102,7 +95,7 @@ def list_args(filters: cases.CaseFilters) -> dict:
 @requires("dashboard.operations")
 def dashboard():
     return render_template(
-        "cases/dashboard.html", list_args=list_args, **workflow.dashboard(current_user)
+        "cases/dashboard.html", list_args=list_args, **queues.dashboard(current_user)
     )
 
 
@@ -139,8 +132,8 @@ def _page(case: Inquiry, status: int = 200, **posted):
         "referral": referral,
         "upload": posted.get("upload") or forms.AttachmentForm(formdata=None),
         "targets": lifecycle.allowed_targets(case, current_user),
-        "candidates": assignment.rank_experts(case) if can(current_user, "case.assign") else [],
-        "attachments": workflow.attachments_of(case),
+        "candidates": routing.rank_experts(case) if can(current_user, "case.assign") else [],
+        "attachments": attachments.of_case(case),
     }
     return render_template("cases/show.html", **context), status
 
@@ -173,7 +166,7 @@ def _act(reference: str, permission: str, name: str, form, action, done: str):
 @keeps_typed
 def assign(reference: str):
     def action(case, form):
-        assignment.assign(case, expert_id=form.expert.data, actor=current_user,
+        lifecycle.assign(case, expert_id=form.expert.data, actor=current_user,
                           expected_version=form.expected_version())  # fmt: skip
 
     return _act(reference, "case.assign", "assign", forms.AssignForm(), action,
@@ -185,7 +178,7 @@ def assign(reference: str):
 @keeps_typed
 def accept(reference: str):
     def action(case, form):
-        assignment.accept(case, actor=current_user, expected_version=form.expected_version())
+        lifecycle.accept(case, actor=current_user, expected_version=form.expected_version())
 
     return _act(reference, "case.work", "assign", forms.VersionedForm(), action,
                 _("Приехте случая."))  # fmt: skip
@@ -196,7 +189,7 @@ def accept(reference: str):
 @keeps_typed
 def decline(reference: str):
     def action(case, form):
-        assignment.decline(case, actor=current_user, reason=form.reason.data,
+        lifecycle.decline(case, actor=current_user, reason=form.reason.data,
                            expected_version=form.expected_version())  # fmt: skip
 
     return _act(reference, "case.work", "decline", forms.DeclineForm(), action,
@@ -208,7 +201,7 @@ def decline(reference: str):
 @keeps_typed
 def transition(reference: str):
     def action(case, form):
-        workflow.change_status(
+        lifecycle.move(
             case, form.to.data, actor=current_user, outcome=form.outcome.data or None,
             summary=form.summary.data, reason=form.reason.data,
             expected_version=form.expected_version(),

@@ -4,7 +4,7 @@ import itertools
 
 from markupsafe import Markup, escape
 
-from bureau.domain.anonymisation import Cell, Published
+from bureau.domain.statistics.suppression import Cell, Published
 from bureau.web.stats_labels import (
     TITLES,
     Labels,

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from bureau.domain import funder, recommendations, statistics, summary
+from bureau.domain import recommendations, statistics
 from bureau.domain.clock import sofia_today
-from bureau.domain.statistics import Filters
+from bureau.domain.statistics import Filters, cube, funder
 from bureau.extensions import db
 from bureau.permissions import requires
 from bureau.web import audit, stats_export
@@ -184,6 +184,6 @@ def rebuild_summary(office_code):
     chosen = [o for o in _offices() if office_code in (None, o.code)]
     if not chosen:
         raise click.ClickException(f"No office with code {office_code}.")
-    months = summary.rebuild_all([o.id for o in chosen])
+    months = cube.rebuild_all([o.id for o in chosen])
     db.session.commit()
     click.echo(f"Recounted {months} office-months.")

@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from bureau.domain import DomainError, cases, citizens, clock, intake, notifications, receipts
+from bureau.domain import DomainError, citizens, clock, notifications
+from bureau.domain.cases import intake, receipts, search
 from bureau.models import Inquiry
 from bureau.permissions import requires
 from bureau.web import audit
@@ -31,12 +32,12 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 @requires("case.create")
 def home():
     q = request.args.get("q", "").strip()
-    filters = cases.CaseFilters(q=q)
+    filters = search.CaseFilters(q=q)
     if not q:
         filters.since = clock.today_since(clock.local_now())
     page = paginate(
-        cases.search(current_user, filters),
-        count_query=cases.search(current_user, filters, for_count=True),
+        search.cases(current_user, filters),
+        count_query=search.cases(current_user, filters, for_count=True),
     )
     audit.log("case.list", results=page.total, page=page.page, search=bool(q))
     return render_template("desk/home.html", page=page, q=q)

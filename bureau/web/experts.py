@@ -16,7 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from bureau.domain import DomainError, assignment, experts, taxonomy
+from bureau.domain import DomainError, experts, taxonomy
+from bureau.domain.cases import routing
 from bureau.extensions import db
 from bureau.models import Role, User
 from bureau.permissions import can, requires
@@ -48,7 +49,7 @@ def index():
     people = experts.office_experts(_office_id())
     loads = {}
     for office_id in {p.office_id for p in people if p.office_id}:
-        loads.update(assignment.open_loads(office_id))
+        loads.update(routing.open_loads(office_id))
     return render_template("experts/index.html", people=people, loads=loads)
 
 

@@ -8,7 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bureau.domain import DomainError, feedback
+from bureau.domain import DomainError
+from bureau.domain.cases import feedback
 from bureau.permissions import can, requires
 from bureau.web import audit
 from bureau.web.helpers import case_or_404, form_error

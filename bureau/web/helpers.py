@@ -8,6 +8,7 @@ from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
 from bureau.domain import DomainError, emails, text
+from bureau.domain.cases import search
 from bureau.extensions import db
 from bureau.web import params
 
@@ -83,7 +84,7 @@ def sent_before(form, offices: list, actor):
     """The inquiry this form's one-time token already made: the same form sent again
     (Back, then "Запиши") answers with it, whatever it says now. Not for a form refused
     for its CSRF token, which may come from anywhere."""
-    from bureau.domain import intake
+    from bureau.domain.cases import intake
 
     if not form.is_submitted() or "csrf_token" in form.errors:
         return None
@@ -116,11 +117,9 @@ def case_page(filters, **options):
     """A page of the current user's cases matching the filters: web list and API alike."""
     from flask_login import current_user
 
-    from bureau.domain import cases
-
     return paginate(
-        cases.search(current_user, filters),
-        count_query=cases.search(current_user, filters, for_count=True),
+        search.cases(current_user, filters),
+        count_query=search.cases(current_user, filters, for_count=True),
         cap=SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP,
         **options,
     )
@@ -131,9 +130,9 @@ def case_or_404(reference: str, permission: str = "case.view"):
     from flask import abort
     from flask_login import current_user
 
-    from bureau.domain import NotFound, cases
+    from bureau.permissions import can
 
-    try:
-        return cases.load_case(reference, current_user, permission)
-    except NotFound:
+    case = search.find(reference)
+    if case is None or not can(current_user, permission, case):
         abort(404)
+    return case

@@ -14,8 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from bureau.domain import intake, taxonomy
-from bureau.domain.intake import CitizenData, IntakeData
+from bureau.domain import taxonomy
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Channel, Flag, Gender, Office, Urgency
 from bureau.web import params
 from bureau.web.helpers import EmailAddress, LongText, PhoneNumber

@@ -4,7 +4,8 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from bureau import database
-from bureau.domain import clock, notifications, queues
+from bureau.domain import clock, notifications
+from bureau.domain.cases import queues
 from bureau.extensions import csrf, db
 from bureau.models import Role, utcnow
 from bureau.permissions import public

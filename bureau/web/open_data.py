@@ -9,8 +9,8 @@ from flask_login import AnonymousUserMixin
 
 from bureau.domain import DomainError, offices, recommendations, statistics
 from bureau.domain.clock import sofia_today
-from bureau.domain.periods import FIRST_YEAR, LAST_YEAR
 from bureau.domain.statistics import PUBLIC_GROUPS, Filters
+from bureau.domain.statistics.periods import FIRST_YEAR, LAST_YEAR
 from bureau.permissions import public
 from bureau.web import stats_export
 from bureau.web.charts import template_helpers

@@ -19,8 +19,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bureau import ratelimit
-from bureau.domain import DomainError, feedback, online, receipts, status_lookup, taxonomy
-from bureau.domain.feedback import LinkInvalid
+from bureau.domain import DomainError, taxonomy
+from bureau.domain.cases import feedback, online, receipts, status_lookup
+from bureau.domain.cases.feedback import LinkInvalid
 from bureau.extensions import db, limiter
 from bureau.models import Inquiry, utcnow
 from bureau.permissions import public

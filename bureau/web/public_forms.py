@@ -13,9 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from bureau.domain import feedback, intake, taxonomy
-from bureau.domain.feedback import FeedbackData
-from bureau.domain.intake import CitizenData, IntakeData
+from bureau.domain import taxonomy
+from bureau.domain.cases import feedback, intake
+from bureau.domain.cases.feedback import FeedbackData
+from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.models import AgeBand, Gender, Office
 from bureau.web.helpers import EmailAddress, LongText, PhoneNumber
 from bureau.web.labels import AGE_BAND_LABELS, GENDER_LABELS

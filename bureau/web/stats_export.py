@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
-from bureau.domain.anonymisation import Cell, Published
-from bureau.domain.periods import Period
+from bureau.domain.statistics.periods import Period
+from bureau.domain.statistics.suppression import Cell, Published
 from bureau.domain.transliteration import to_latin
 from bureau.web.stats_labels import SHEETS, TITLES, TOTAL, Labels, cell_text
 

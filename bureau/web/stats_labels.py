@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bureau.domain.anonymisation import Cell
+from bureau.domain.statistics.suppression import Cell
 from bureau.extensions import db
 from bureau.models import Category, Institution, Office, Settlement
 from bureau.web.labels import (

@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bureau.domain.anonymisation import (
+from bureau.domain.statistics.suppression import (
     HIDDEN,
     KEY_SPACE,
     Count,

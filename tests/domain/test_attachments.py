@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from bureau.domain import DomainError, attachments
+from bureau.domain import DomainError
+from bureau.domain.cases import attachments
 from bureau.extensions import db
 from bureau.models import Attachment, EventKind, Status
 from tests.casework import make_coordinator, make_expert, move_to

@@ -4,14 +4,14 @@ from datetime import date, datetime
 
 import pytest
 
-from bureau.domain import intake
-from bureau.domain.deadlines import (
+from bureau.domain.cases import intake
+from bureau.domain.cases.deadlines import (
     add_working_days,
     due_date,
     is_working_day,
     working_days_between,
 )
-from bureau.domain.intake import IntakeData
+from bureau.domain.cases.intake import IntakeData
 from bureau.extensions import db
 from tests.factories import make_office
 

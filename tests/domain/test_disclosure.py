@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from bureau.domain import intake, statistics
-from bureau.domain.anonymisation import KEY_SPACE, NOISE, Count, perturb
-from bureau.domain.intake import IntakeData
+from bureau.domain import statistics
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import IntakeData
 from bureau.domain.statistics import Filters, Period
+from bureau.domain.statistics.suppression import KEY_SPACE, NOISE, Count, perturb
 from bureau.extensions import db
 from bureau.models import Citizen, Event, Inquiry, StatCube, StatRecord
 from tests.factories import make_office

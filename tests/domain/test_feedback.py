@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import DomainError, feedback
-from bureau.domain.feedback import AlreadyGiven, FeedbackData, LinkInvalid
+from bureau.domain import DomainError
+from bureau.domain.cases import feedback
+from bureau.domain.cases.feedback import AlreadyGiven, FeedbackData, LinkInvalid
 from bureau.extensions import db
 from bureau.models import FeedbackLink, Role, StatRecord, utcnow
 from tests.factories import make_inquiry, make_user

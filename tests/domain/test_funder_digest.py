@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import digest, funder, jobs
+from bureau.domain import jobs
 from bureau.domain.clock import sofia_today
-from bureau.domain.periods import Period, next_month
+from bureau.domain.statistics import digest, funder
+from bureau.domain.statistics.periods import Period, next_month
 from bureau.extensions import db
 from bureau.models import DigestRun, OutboxMessage, Role
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import DomainError, intake
-from bureau.domain.intake import CONSENT_NOTICE_VERSION, CitizenData, IntakeData
+from bureau.domain import DomainError
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import CONSENT_NOTICE_VERSION, CitizenData, IntakeData
 from bureau.extensions import db
 from bureau.models import Citizen, CitizenToken, Event, Inquiry, Role, StatRecord, utcnow
 from tests.factories import make_office, make_user

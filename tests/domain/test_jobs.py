@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import clock, jobs, lifecycle
+from bureau.domain import clock, jobs
+from bureau.domain.cases import lifecycle
 from bureau.extensions import db
 from bureau.models import OutboxMessage, StatRecord, Status
 from tests.casework import make_coordinator, make_expert, move_to

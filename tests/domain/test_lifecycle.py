@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bureau.domain import DomainError, assignment, lifecycle
-from bureau.domain.lifecycle import TRANSITIONS, StaleCase
+from bureau.domain import DomainError
+from bureau.domain.cases import lifecycle
+from bureau.domain.cases.lifecycle import TRANSITIONS, StaleCase
 from bureau.extensions import db
 from bureau.models import EventKind, Outcome, Role, StatRecord, Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -73,7 +74,7 @@ def test_every_legal_transition_succeeds_for_a_permitted_role(people, pair, role
     events_before = len(case.events)
     actor = people[role.value]
     if pair == (Status.NEW, Status.ASSIGNED):
-        assignment.assign(case, expert_id=people["expert"].id, actor=actor)
+        lifecycle.assign(case, expert_id=people["expert"].id, actor=actor)
     else:
         lifecycle.transition(case, to, actor=actor, **details_for(pair))
     db.session.commit()
@@ -124,7 +125,7 @@ def test_expert_cannot_act_on_a_colleagues_case(people):
     colleague = make_expert(name="Колега Експертов")
     case = case_in(Status.ASSIGNED, people)
     with pytest.raises(DomainError):
-        assignment.accept(case, actor=colleague)
+        lifecycle.accept(case, actor=colleague)
     move_to(case, Status.IN_PROGRESS, coordinator=people["coordinator"], expert=people["expert"])
     for to in (Status.WAITING, Status.RESOLVED):
         with pytest.raises(DomainError):
@@ -142,7 +143,7 @@ def test_coordinator_of_another_office_cannot_change_the_status(people):
     for status in (Status.NEW, Status.ASSIGNED):
         case = case_in(status, people)
         with pytest.raises(DomainError):
-            assignment.assign(case, expert_id=make_expert().id, actor=stranger)
+            lifecycle.assign(case, expert_id=make_expert().id, actor=stranger)
         assert case.expert_id == (people["expert"].id if status == Status.ASSIGNED else None)
 
 
@@ -183,7 +184,7 @@ def test_resolving_records_outcome_summary_and_the_stat_record(people):
 def test_decline_requires_a_reason(people, reason):
     case = case_in(Status.ASSIGNED, people)
     with pytest.raises(DomainError) as refused:
-        assignment.decline(case, actor=people["expert"], reason=reason)
+        lifecycle.decline(case, actor=people["expert"], reason=reason)
     assert refused.value.field == "reason"
     assert case.status == Status.ASSIGNED
     assert case.expert_id == people["expert"].id
@@ -191,7 +192,7 @@ def test_decline_requires_a_reason(people, reason):
 
 def test_decline_returns_the_case_to_new_and_clears_the_expert(people):
     case = case_in(Status.ASSIGNED, people)
-    assignment.decline(case, actor=people["expert"], reason="Конфликт на интереси.")
+    lifecycle.decline(case, actor=people["expert"], reason="Конфликт на интереси.")
     db.session.commit()
     assert case.status == Status.NEW
     assert case.expert_id is None
@@ -254,9 +255,9 @@ def test_every_change_raises_the_version(people):
     case = make_inquiry()
     versions = [case.version]
     steps = [
-        lambda: assignment.assign(case, expert_id=people["expert"].id,
+        lambda: lifecycle.assign(case, expert_id=people["expert"].id,
                                   actor=people["coordinator"]),
-        lambda: assignment.accept(case, actor=people["expert"]),
+        lambda: lifecycle.accept(case, actor=people["expert"]),
         lambda: lifecycle.transition(case, Status.WAITING, actor=people["expert"]),
     ]  # fmt: skip
     for step in steps:
@@ -270,7 +271,7 @@ def test_stale_version_is_refused_naming_who_changed_the_case(people):
     other = make_coordinator(name="Мария Координаторова")
     case = make_inquiry()
     seen = case.version
-    assignment.assign(case, expert_id=people["expert"].id, actor=other)
+    lifecycle.assign(case, expert_id=people["expert"].id, actor=other)
     db.session.commit()
     with pytest.raises(StaleCase) as stale:
         lifecycle.transition(case, Status.NEW, actor=people["coordinator"],
@@ -285,18 +286,18 @@ def test_stale_version_is_refused_by_assign_accept_and_decline(people):
     case = case_in(Status.ASSIGNED, people)
     stale = case.version - 1
     with pytest.raises(StaleCase):
-        assignment.assign(case, expert_id=people["expert"].id,
+        lifecycle.assign(case, expert_id=people["expert"].id,
                           actor=people["coordinator"], expected_version=stale)  # fmt: skip
     with pytest.raises(StaleCase):
-        assignment.accept(case, actor=people["expert"], expected_version=stale)
+        lifecycle.accept(case, actor=people["expert"], expected_version=stale)
     with pytest.raises(StaleCase):
-        assignment.decline(case, actor=people["expert"], reason="Не.", expected_version=stale)
+        lifecycle.decline(case, actor=people["expert"], reason="Не.", expected_version=stale)
     assert case.status == Status.ASSIGNED
 
 
 def test_current_version_is_accepted(people):
     case = case_in(Status.ASSIGNED, people)
-    assignment.accept(case, actor=people["expert"], expected_version=case.version)
+    lifecycle.accept(case, actor=people["expert"], expected_version=case.version)
     assert case.status == Status.IN_PROGRESS
 
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import assignment, jobs, lifecycle, notifications, timeline, workflow
+from bureau.domain import jobs, notifications
+from bureau.domain.cases import lifecycle, timeline
 from bureau.extensions import db
 from bureau.models import OutboxMessage, Status, utcnow
 from tests.casework import make_coordinator, make_expert, move_to
@@ -45,7 +46,7 @@ def queue_assignments(people, count: int) -> list[str]:
     references = []
     for _ in range(count):
         case = make_inquiry()
-        assignment.assign(case, expert_id=people["expert"].id, actor=people["coordinator"])
+        lifecycle.assign(case, expert_id=people["expert"].id, actor=people["coordinator"])
         references.append(case.reference)
     db.session.commit()
     return references
@@ -55,7 +56,7 @@ def resolve_with_note_and_reply(people, **inquiry_fields):
     case = move_to(make_inquiry(**inquiry_fields), Status.IN_PROGRESS, **people)
     timeline.add_note(case, body=NOTE, actor=people["expert"])
     timeline.set_public_reply(case, body=REPLY, actor=people["expert"])
-    workflow.change_status(case, "resolved", actor=people["expert"], outcome="advice_given",
+    lifecycle.move(case, "resolved", actor=people["expert"], outcome="advice_given",
                            summary="Обяснихме облекчението.")  # fmt: skip
     db.session.commit()
     return case
@@ -74,7 +75,7 @@ def test_mail_is_written_in_the_transaction_of_the_change(people):
 
 def test_rolled_back_change_leaves_no_mail(people, smtp):
     case = make_inquiry()
-    assignment.assign(case, expert_id=people["expert"].id, actor=people["coordinator"])
+    lifecycle.assign(case, expert_id=people["expert"].id, actor=people["coordinator"])
     db.session.rollback()
     assert pending() == []
     assert jobs.run().sent == 0
@@ -295,7 +296,7 @@ def test_assignment_mail_goes_to_the_expert(people, smtp):
 def test_decline_mail_goes_to_the_coordinators_with_the_reason(people, smtp):
     other = make_coordinator()
     case = move_to(make_inquiry(), Status.ASSIGNED, **people)
-    assignment.decline(case, actor=people["expert"], reason="Не е в моята област.")
+    lifecycle.decline(case, actor=people["expert"], reason="Не е в моята област.")
     db.session.commit()
     jobs.run()
     declined = [m for m in smtp.messages if m.recipients != [people["expert"].email]]
@@ -335,7 +336,7 @@ def test_no_resolution_mail_without_consent(people):
     case = move_to(make_inquiry(citizen=CITIZEN), Status.IN_PROGRESS, **people)
     case.citizen.consent_at = None  # consent withdrawn
     timeline.set_public_reply(case, body=REPLY, actor=people["expert"])
-    workflow.change_status(case, "resolved", actor=people["expert"], outcome="advice_given",
+    lifecycle.move(case, "resolved", actor=people["expert"], outcome="advice_given",
                            summary="Готово.")  # fmt: skip
     db.session.commit()
     assert CITIZEN["email"] not in [m.to for m in pending()]
@@ -343,8 +344,8 @@ def test_no_resolution_mail_without_consent(people):
 
 def test_other_status_changes_do_not_mail_the_citizen(people):
     case = move_to(make_inquiry(citizen=CITIZEN), Status.IN_PROGRESS, **people)
-    workflow.change_status(case, "waiting", actor=people["expert"])
-    workflow.change_status(case, "in_progress", actor=people["expert"])
+    lifecycle.move(case, "waiting", actor=people["expert"])
+    lifecycle.move(case, "in_progress", actor=people["expert"])
     lifecycle.transition(case, "resolved", actor=people["expert"], outcome="advice_given",
                          summary="Без e-mail: не през workflow.")  # fmt: skip
     db.session.commit()

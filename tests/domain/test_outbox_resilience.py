@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import DomainError, jobs, notifications, settings, timeline, workflow
+from bureau.domain import DomainError, jobs, notifications, settings
+from bureau.domain.cases import lifecycle, timeline
 from bureau.domain.settings import Settings
 from bureau.extensions import db
 from bureau.models import OutboxMessage, Status, utcnow
@@ -181,7 +182,7 @@ def test_a_long_cyrillic_reply_is_accepted_by_a_strict_server_and_reads_the_same
     case = move_to(make_inquiry(citizen={"name": "Мария", "email": "maria@example.bg"}),
                    Status.IN_PROGRESS, **people)  # fmt: skip
     timeline.set_public_reply(case, body=reply, actor=people["expert"])
-    workflow.change_status(case, "resolved", actor=people["expert"], outcome="advice_given",
+    lifecycle.move(case, "resolved", actor=people["expert"], outcome="advice_given",
                            summary="Готово.")  # fmt: skip
     db.session.commit()
 

@@ -10,18 +10,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from bureau import models
-from bureau.domain import (
-    attachments,
-    feedback,
-    intake,
-    jobs,
-    lifecycle,
-    offices,
-    privacy,
-    settings,
-    timeline,
-    workflow,
-)
+from bureau.domain import jobs, offices, privacy, settings
+from bureau.domain.cases import attachments, feedback, intake, lifecycle, timeline
 from bureau.domain.settings import Settings
 from bureau.extensions import db
 from bureau.models import (
@@ -85,7 +75,7 @@ def full_case(people, *, closed_days_ago: int | None, **citizen):
                    consent=True, actor=expert)  # fmt: skip
     attachments.save(case, stream=io.BytesIO("%PDF-1.4 Иванова".encode()), filename="Мария.pdf",
                      folder=upload_folder(), max_bytes=10_000, actor=expert)  # fmt: skip
-    workflow.change_status(case, "resolved", actor=expert, outcome="advice_given",
+    lifecycle.move(case, "resolved", actor=expert, outcome="advice_given",
                            summary="Дадена консултация за наследство.")  # fmt: skip
     feedback.submit(case, feedback.FeedbackData(5, "yes", True, "много доволна от Елена"))
     db.session.commit()

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import cases, clock, deadlines, lifecycle, queues, statistics, taxonomy
-from bureau.domain.cases import CaseFilters
-from bureau.domain.statistics import Filters, Period
+from bureau.domain import clock, statistics, taxonomy
+from bureau.domain.cases import deadlines, lifecycle, queues, search
+from bureau.domain.cases.search import CaseFilters
+from bureau.domain.statistics import Filters, Period, records
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -35,13 +36,13 @@ def case_in(people, status, due, category="local_taxes"):
     case = move_to(make_inquiry(category=category), status, coordinator=people["coordinator"],
                    expert=people["expert"])  # fmt: skip
     case.due_date = due
-    lifecycle.sync_stat_record(case, TODAY)
+    records.sync(case, TODAY)
     db.session.commit()
     return case
 
 
 def listed_total(user, filters: CaseFilters) -> int:
-    query = cases.search(user, filters, TODAY, for_count=True).order_by(None)
+    query = search.cases(user, filters, TODAY, for_count=True).order_by(None)
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
@@ -78,7 +79,7 @@ def test_the_lifecycle_rule_is_the_rule_of_the_queries(people):
         case_in(people, Status.CLOSED, LATE),
     ]
     expected = {c.reference for c in made if lifecycle.is_overdue(c, TODAY)}
-    query = cases.search(people["coordinator"], CaseFilters(overdue=True), TODAY)
+    query = search.cases(people["coordinator"], CaseFilters(overdue=True), TODAY)
     assert {c.reference for c in db.session.scalars(query)} == expected
     assert len(expected) == 2
 

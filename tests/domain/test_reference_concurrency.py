@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bureau.domain import intake
-from bureau.domain.intake import CitizenData, IntakeData
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.extensions import db
 from bureau.models import Inquiry, Office, ReferenceCounter, StatRecord
 from tests.factories import make_office

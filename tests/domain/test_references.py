@@ -3,7 +3,7 @@ keyboards write it), spaces, dots or dashes, missing leading zeros."""
 
 import pytest
 
-from bureau.domain.references import normalise_reference
+from bureau.domain.cases.references import normalise_reference
 from tests.factories import make_office
 
 

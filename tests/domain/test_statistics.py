@@ -5,9 +5,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import DomainError, intake, statistics, summary
-from bureau.domain.intake import CitizenData, IntakeData
-from bureau.domain.statistics import Filters, Period
+from bureau.domain import DomainError, statistics
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import CitizenData, IntakeData
+from bureau.domain.statistics import Filters, Period, cube
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, StatCube, StatRecord
 from tests.casework import make_coordinator, make_expert, move_to
@@ -254,7 +255,7 @@ def test_the_summary_kept_in_step_equals_one_rebuilt_from_records(app):
     records[1].category, records[2].satisfaction, records[3].would_recommend = "health", 3, False
     db.session.commit()
     kept = cube_rows()
-    summary.rebuild(office.id, date(2026, 2, 1))
+    cube.rebuild(office.id, date(2026, 2, 1))
     db.session.commit()
     assert cube_rows() == kept
 
@@ -285,8 +286,8 @@ def test_case_work_keeps_the_summary_exact(app):
         move_to(case, status, coordinator=coordinator, expert=expert)
     kept = cube_rows()
     assert ("outcome", "advice_given", 2) in [(r[3], r[4], r[5]) for r in kept]
-    for month in {summary.month_start(record_of(case).received_on) for case in cases}:
-        summary.rebuild(office.id, month)
+    for month in {cube.month_start(record_of(case).received_on) for case in cases}:
+        cube.rebuild(office.id, month)
     db.session.commit()
     assert cube_rows() == kept
 
@@ -303,11 +304,11 @@ def test_the_summary_and_a_count_of_the_records_agree(app, monkeypatch):
         record.problem_solved, record.affiliation = "partly", "ngo"
     db.session.commit()
     office_ids, start, end = [make_office().id], date(2026, 1, 1), date(2027, 1, 1)
-    from_cube = sorted(summary.value_counts(office_ids, start, end, Filters()))
-    monthly_cube = sorted(summary.monthly_totals(office_ids, start, end, Filters()))
+    from_cube = sorted(cube.value_counts(office_ids, start, end, Filters()))
+    monthly_cube = sorted(cube.monthly_totals(office_ids, start, end, Filters()))
     monkeypatch.setattr(Filters, "needs_records", property(lambda self: True))
-    assert sorted(summary.value_counts(office_ids, start, end, Filters())) == from_cube
-    assert sorted(summary.monthly_totals(office_ids, start, end, Filters())) == monthly_cube
+    assert sorted(cube.value_counts(office_ids, start, end, Filters())) == from_cube
+    assert sorted(cube.monthly_totals(office_ids, start, end, Filters())) == monthly_cube
 
 
 def test_network_puts_offices_side_by_side_with_every_cell_suppressed(app):

@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import DomainError, lifecycle, text, timeline
+from bureau.domain import DomainError, text
+from bureau.domain.cases import lifecycle, timeline
 from bureau.extensions import db
 from bureau.models import EventKind, Institution, Referral, StatRecord, Status
 from tests.casework import make_coordinator, make_expert, move_to

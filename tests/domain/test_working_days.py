@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
-from bureau.domain import deadlines, jobs, lifecycle, taxonomy
+from bureau.domain import jobs, taxonomy
+from bureau.domain.cases import deadlines, lifecycle
+from bureau.domain.cases.deadlines import add_working_days, is_working_day, working_days_between
 from bureau.domain.clock import local_now
-from bureau.domain.deadlines import add_working_days, is_working_day, working_days_between
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bureau.domain import feedback
+from bureau.domain.cases import feedback
 from bureau.extensions import db
 from tests.factories import make_inquiry, make_office, make_user
 

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from bureau.domain import feedback
+from bureau.domain.cases import feedback
 from bureau.extensions import db
 from bureau.models import Inquiry, OutboxMessage, StatRecord
 from tests.factories import make_inquiry, make_office, make_user

@@ -5,7 +5,7 @@ receipt (80 mm thermal paper and A6) never breaking inside the reference."""
 import pytest
 from playwright.sync_api import expect
 
-from bureau.domain import receipts
+from bureau.domain.cases import receipts
 from bureau.extensions import db
 from tests.factories import make_inquiry, make_user
 
@@ -119,7 +119,7 @@ def test_the_printed_receipt_never_breaks_inside_the_reference(new_page, log_in,
 
 @pytest.mark.parametrize("width", PHONES)
 def test_the_feedback_link_names_the_reference_whole(new_page, width):
-    from bureau.domain import feedback
+    from bureau.domain.cases import feedback
 
     inquiry = make_inquiry()
     inquiry.status = "resolved"

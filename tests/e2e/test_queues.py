@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from bureau.domain import clock, deadlines
+from bureau.domain import clock
+from bureau.domain.cases import deadlines
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to

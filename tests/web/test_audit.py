@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import accounts, attachments, audit
+from bureau.domain import accounts, audit
+from bureau.domain.cases import attachments
 from bureau.extensions import db
 from bureau.models import AuditEntry, Role, User, utcnow
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user

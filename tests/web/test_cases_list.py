@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bureau.domain import accounts, assignment, clock, lifecycle, taxonomy
+from bureau.domain import accounts, clock, taxonomy
+from bureau.domain.cases import lifecycle
 from bureau.extensions import db
 from bureau.models import ReferenceCounter, Role, Status
 from bureau.web import helpers
@@ -200,7 +201,7 @@ def many_cases(office, coordinator, count: int) -> list:
             settlement_id=office.settlements[n % len(office.settlements)].id,
             category=["local_taxes", "health", "employment"][n % 3],
         )
-        assignment.assign(case, expert_id=experts[n % 5].id, actor=coordinator)
+        lifecycle.assign(case, expert_id=experts[n % 5].id, actor=coordinator)
         cases.append(case)
     db.session.commit()
     return cases

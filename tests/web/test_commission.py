@@ -11,9 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bureau.domain import intake, lifecycle, taxonomy, timeline
+from bureau.domain import taxonomy
+from bureau.domain.cases import intake, lifecycle, timeline
+from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.domain.clock import sofia_today
-from bureau.domain.intake import CitizenData, IntakeData
 from bureau.extensions import db
 from bureau.models import Citizen, Event, Recommendation, Role
 from tests.casework import make_coordinator, make_expert, move_to

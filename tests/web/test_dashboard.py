@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from bureau.domain import clock, deadlines, lifecycle
+from bureau.domain import clock
+from bureau.domain.cases import deadlines
+from bureau.domain.statistics import records
 from bureau.extensions import db
 from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to, signed_in
@@ -28,7 +30,7 @@ def coordinator(office):
 
 def late(case, days: int):
     case.due_date = TODAY - timedelta(days=days)
-    lifecycle.sync_stat_record(case, TODAY)
+    records.sync(case, TODAY)
     db.session.commit()
     return case
 

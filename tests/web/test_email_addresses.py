@@ -4,7 +4,8 @@ form, the desk's form, the API, the admin's user form, `users create` and the ou
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import DomainError, accounts, emails, intake, notifications
+from bureau.domain import DomainError, accounts, emails, notifications
+from bureau.domain.cases import intake
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, OutboxMessage, Role, User
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from bureau.domain import assignment, clock, taxonomy
+from bureau.domain import clock, taxonomy
+from bureau.domain.cases import lifecycle, routing
 from bureau.extensions import db
 from bureau.models import Role
 from tests.casework import make_coordinator, make_expert, signed_in
@@ -52,7 +53,7 @@ def test_edited_profile_changes_the_ranking(app, coordinator):
     first = make_expert(name="А Данъчен", categories=["local_taxes"])
     second = make_expert(name="Б Здравен", categories=["health"])
     case = make_inquiry(category="local_taxes")
-    assert [c.expert.id for c in assignment.rank_experts(case)] == [first.id, second.id]
+    assert [c.expert.id for c in routing.rank_experts(case)] == [first.id, second.id]
 
     browser = signed_in(app, coordinator)
     leave = (clock.sofia_today() + timedelta(days=30)).isoformat()
@@ -60,7 +61,7 @@ def test_edited_profile_changes_the_ranking(app, coordinator):
     browser.post(f"/experts/{second.id}", data=profile_form(
         expertise=[taxonomy.get_category("local_taxes").id]))  # fmt: skip
 
-    ranked = assignment.rank_experts(case)
+    ranked = routing.rank_experts(case)
     assert [c.expert.id for c in ranked] == [second.id, first.id]
     assert [c.eligible for c in ranked] == [True, False]
     panel = browser.get(f"/cases/{case.reference}").text
@@ -71,11 +72,11 @@ def test_edited_profile_changes_the_ranking(app, coordinator):
 def test_category_needing_a_municipal_expert_follows_the_edited_affiliation(app, coordinator):
     expert = make_expert(affiliation="ngo", categories=["admin_complaint"])
     case = make_inquiry(category="admin_complaint")
-    assert not assignment.rank_experts(case)[0].eligible
+    assert not routing.rank_experts(case)[0].eligible
     signed_in(app, coordinator).post(f"/experts/{expert.id}", data=profile_form(
         affiliation="municipal",
         expertise=[taxonomy.get_category("admin_complaint").id]))  # fmt: skip
-    assert assignment.rank_experts(case)[0].eligible
+    assert routing.rank_experts(case)[0].eligible
 
 
 def test_coordinator_of_another_office_gets_404(app):
@@ -92,7 +93,7 @@ def test_coordinator_of_another_office_gets_404(app):
 def test_the_list_shows_the_offices_experts_with_their_load(app, coordinator):
     expert = make_expert(name="Елена Експерт", capacity=7)
     make_expert(make_office("STR"), name="Чужд Експерт")
-    assignment.assign(make_inquiry(), expert_id=expert.id, actor=coordinator)
+    lifecycle.assign(make_inquiry(), expert_id=expert.id, actor=coordinator)
     db.session.commit()
     page = signed_in(app, coordinator).get("/experts/").text
     assert "Елена Експерт" in page

@@ -8,8 +8,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
 from bureau import create_app
-from bureau.domain import intake
-from bureau.domain.intake import CitizenData, IntakeData
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, StatRecord
 from tests.conftest import TEST_CONFIG

@@ -6,7 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import accounts, intake
+from bureau.domain import accounts
+from bureau.domain.cases import intake
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, Role
 from tests.factories import make_inquiry, make_office, make_user

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import intake
+from bureau.domain.cases import intake
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, Role, StatRecord
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user

@@ -343,7 +343,8 @@ def test_a_suggestion_asked_after_the_end_does_not_lose_the_intake(client, clock
 
 
 def test_jobs_run_purges_kept_forms_and_receipts_that_ran_out(app, monkeypatch):
-    from bureau.domain import jobs, receipts
+    from bureau.domain import jobs
+    from bureau.domain.cases import receipts
     from bureau.models import Receipt
 
     user = make_user(Role.EXPERT)

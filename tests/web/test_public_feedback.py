@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bureau.domain import feedback
-from bureau.domain.feedback import FeedbackData
+from bureau.domain.cases import feedback
+from bureau.domain.cases.feedback import FeedbackData
 from bureau.extensions import db
 from bureau.models import Feedback, Role, StatRecord
 from tests.factories import make_inquiry, make_office, make_user

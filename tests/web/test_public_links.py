@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bureau import config, create_app
-from bureau.domain import intake
+from bureau.domain.cases import intake
 from bureau.extensions import db
 from bureau.models import Inquiry, OutboxMessage, Role
 from bureau.security import PublicUrlMissing

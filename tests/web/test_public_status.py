@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import update
 
 from bureau import create_app
-from bureau.domain import status_lookup, throttle
+from bureau.domain import throttle
+from bureau.domain.cases import status_lookup
 from bureau.extensions import db
 from bureau.models import Event, EventKind, ReferenceCounter, Role
 from tests.conftest import TEST_CONFIG

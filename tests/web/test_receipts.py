@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bureau.domain import intake, receipts
+from bureau.domain.cases import intake, receipts
 from bureau.extensions import db
 from bureau.models import Inquiry, Receipt, Role, utcnow
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user

@@ -111,8 +111,8 @@ def test_new_response_days_apply_to_new_inquiries(client, admin):
         "/admin/categories/local_taxes", data=category_form(local_taxes(), response_days="3")
     )
     inquiry = make_inquiry(make_office())
+    from bureau.domain.cases.deadlines import working_days_between
     from bureau.domain.clock import local_now
-    from bureau.domain.deadlines import working_days_between
 
     assert working_days_between(local_now(inquiry.received_at).date(), inquiry.due_date) == 3
 

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bureau.domain import DomainError, intake, notifications, offices
-from bureau.domain.intake import IntakeData
+from bureau.domain import DomainError, notifications, offices
+from bureau.domain.cases import intake
+from bureau.domain.cases.intake import IntakeData
 from bureau.extensions import db
 from bureau.models import Channel, ExpertProfile, Inquiry, Office, Role, User
 

@@ -1,4 +1,6 @@
-"""The case lifecycle: one table of allowed transitions, who may make each, what each needs."""
+"""The case lifecycle: one table of allowed transitions, who may make each, what each needs —
+and the only code that writes a case's status: assignment, accept, decline, every other
+move, and `act()`, the one entry the web forms and the API take for people's acts."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -6,7 +8,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from bureau.domain import DomainError, clock, deadlines
+from bureau.domain import DomainError, clock, notifications
+from bureau.domain.cases import access, deadlines, feedback, routing
+from bureau.domain.statistics import records
 from bureau.domain.text import checked
 from bureau.extensions import db
 from bureau.models import (
@@ -36,7 +40,7 @@ class Rule:
 
 # (from, to) → rule. Everything not listed is refused.
 TRANSITIONS: dict[tuple[Status, Status], Rule] = {
-    (S.NEW, S.ASSIGNED): Rule(frozenset({COORDINATOR})),  # through assignment.assign
+    (S.NEW, S.ASSIGNED): Rule(frozenset({COORDINATOR})),  # assign
     (S.ASSIGNED, S.NEW): Rule(frozenset({EXPERT, COORDINATOR}), needs_reason=True),  # decline
     (S.ASSIGNED, S.IN_PROGRESS): Rule(frozenset({EXPERT})),  # accept
     (S.IN_PROGRESS, S.WAITING): Rule(frozenset({EXPERT, COORDINATOR})),
@@ -47,6 +51,9 @@ TRANSITIONS: dict[tuple[Status, Status], Rule] = {
     (S.RESOLVED, S.IN_PROGRESS): Rule(frozenset({COORDINATOR}), needs_reason=True),  # reopen
     (S.CLOSED, S.IN_PROGRESS): Rule(frozenset({COORDINATOR}), needs_reason=True),  # reopen
 }
+# Giving an assigned case to another expert keeps its status: not a transition of the
+# table, but a rule of its own, decided here like the others.
+REASSIGN = Rule(frozenset({COORDINATOR}), own_case=False)
 
 
 class StaleCase(DomainError):
@@ -85,9 +92,16 @@ def parse_status(value: Status | str) -> Status:
 
 
 def _may(rule: Rule, case: Inquiry, actor: User) -> bool:
-    if actor.role not in rule.roles or actor.office_id != case.office_id:
+    if actor.role not in rule.roles or not access.in_office(actor, case):
         return False
-    return actor.role != EXPERT or not rule.own_case or case.expert_id == actor.id
+    return not rule.own_case or access.own_case(actor, case)
+
+
+def require_open_for_work(case: Inquiry, actor: User) -> None:
+    """Notes, contacts, replies and referrals go on an open case; on a resolved or closed
+    one only the coordinator may still add to it (reopening needs a reason)."""
+    if case.status in (S.RESOLVED, S.CLOSED) and actor.role != COORDINATOR:
+        raise DomainError(_l("Случаят е решен; само координатор може да го отвори отново."))
 
 
 def check_version(case: Inquiry, expected: int | None) -> None:
@@ -116,7 +130,7 @@ def transition(
     check_version(case, expected_version)
     rule = require_transition(case, to, actor)
     if to == S.ASSIGNED and case.expert_id is None:
-        # Only assignment.assign gives a case its expert; never "assigned" to nobody.
+        # Only assign() gives a case its expert; never "assigned" to nobody.
         raise DomainError(_l("Изберете експерт, на когото да възложите случая."), "expert")
     if rule.needs_outcome:
         if outcome not in {o.value for o in Outcome}:
@@ -125,12 +139,20 @@ def transition(
             raise DomainError(_l("Опишете накратко как е решен случаят."), "summary")
     if rule.needs_reason and not reason:
         raise DomainError(_l("Посочете причина."), "reason")
+    data = {"outcome": outcome} if outcome and to == S.RESOLVED else {}
+    return _enter(case, to, actor, EventKind.STATUS_CHANGED, body=reason or None, data=data,
+                  summary=summary, today=today)  # fmt: skip
+
+
+def _enter(case: Inquiry, to: Status, actor: User | None, kind: EventKind, *, body=None,
+           data=None, summary=None, today: date | None = None) -> Event:  # fmt: skip
+    """The one place a case's status is written, with its timeline event and StatRecord."""
     today = today or clock.sofia_today()
     source = Status(case.status)
     _pause_clock(case, source, to, today)
     case.status = to.value
     if to == S.RESOLVED:
-        case.outcome, case.resolution_summary = outcome, summary
+        case.outcome, case.resolution_summary = (data or {}).get("outcome"), summary
         case.resolved_at = utcnow()
     if source in (S.RESOLVED, S.CLOSED) and to == S.IN_PROGRESS:
         case.outcome = case.resolved_at = case.resolution_summary = None
@@ -138,20 +160,114 @@ def transition(
         case.expert_id = None
     if to == S.IN_PROGRESS and source == S.ASSIGNED:
         case.accepted_at = utcnow()
-    data = {"from": source.value, "to": to.value}
-    if outcome and to == S.RESOLVED:
-        data["outcome"] = outcome
-    event = Event(
-        inquiry=case,
-        actor=actor,
-        kind=EventKind.STATUS_CHANGED,
-        body=reason or None,
-        data=data,
-    )
+    if kind == EventKind.STATUS_CHANGED:
+        data = {"from": source.value, "to": to.value, **(data or {})}
+    event = Event(inquiry=case, actor=actor, kind=kind, body=body, data=data or {})
     db.session.add(event)
-    sync_stat_record(case, today)
+    records.sync(case, today)
     db.session.flush()
     return event
+
+
+def assign(
+    case: Inquiry, *, expert_id: int, actor: User, expected_version: int | None = None
+) -> Event:
+    """Give the case to an expert of the same office (or, if assigned, to another one);
+    the expert gets an e-mail. Reassigning keeps the history on the timeline."""
+    check_version(case, expected_version)
+    expert = routing.available_expert(case, expert_id)
+    if case.status == S.NEW:
+        require_transition(case, S.ASSIGNED, actor)
+    elif case.status != S.ASSIGNED:
+        raise DomainError(_l("Случаят вече се работи; първо го върнете."), "expert")
+    elif not _may(REASSIGN, case, actor):
+        raise DomainError(_l("Нямате право да преразпределите този случай."), "expert")
+    previous = case.expert
+    data = {"expert_id": expert.id, "expert": expert.name}
+    if previous is not None:
+        data["previous"] = previous.name
+    return _give(case, expert, actor, data)
+
+
+def auto_assign(case: Inquiry, actor: User | None) -> Event | None:
+    """On intake, where the office asks for it: the best-ranked available expert."""
+    best = next((c for c in routing.rank_experts(case) if c.eligible), None)
+    if best is None:
+        return None
+    coordinator = actor if actor and actor.role == COORDINATOR else None
+    data = {"expert_id": best.expert.id, "expert": best.expert.name, "auto": True}
+    return _give(case, best.expert, coordinator, data)
+
+
+def _give(case: Inquiry, expert: User, actor: User | None, data: dict) -> Event:
+    case.expert, case.expert_id = expert, expert.id
+    event = _enter(case, S.ASSIGNED, actor, EventKind.ASSIGNED, data=data)
+    notifications.queue_email(
+        expert.email, "assigned", {"case": case, "expert": expert}, inquiry=case
+    )
+    return event
+
+
+def accept(case: Inquiry, *, actor: User, expected_version: int | None = None) -> Event:
+    """The assigned expert takes the case on."""
+    event = transition(case, S.IN_PROGRESS, actor=actor, expected_version=expected_version)
+    event.kind = EventKind.ACCEPTED
+    return event
+
+
+def decline(
+    case: Inquiry, *, actor: User, reason: str, expected_version: int | None = None
+) -> Event:
+    """The expert gives the case back with a reason; the coordinators are told."""
+    expert = case.expert
+    event = transition(case, S.NEW, actor=actor, reason=reason, expected_version=expected_version)
+    event.kind = EventKind.DECLINED
+    for coordinator in routing.coordinators(case.office_id):
+        notifications.queue_email(
+            coordinator.email, "declined",
+            {"case": case, "expert": expert, "reason": event.body}, inquiry=case,
+        )  # fmt: skip
+    return event
+
+
+def move(case: Inquiry, to: Status | str, *, actor: User, **details) -> Event:
+    """A change of status as people ask for it: from "assigned", to "in progress" is the
+    expert's accept and back to "new" a decline; on resolution the citizen gets the public
+    reply by e-mail (with their address and consent) and a link to give feedback."""
+    to = parse_status(to)
+    version = details.pop("expected_version", None)
+    if case.status == S.ASSIGNED and to == S.IN_PROGRESS:
+        return accept(case, actor=actor, expected_version=version)
+    if case.status == S.ASSIGNED and to == S.NEW:
+        reason = details.get("reason") or ""
+        return decline(case, actor=actor, reason=reason, expected_version=version)
+    event = transition(case, to, actor=actor, expected_version=version, **details)
+    if case.status == S.RESOLVED:
+        _tell_citizen_resolved(case)
+    return event
+
+
+# The acts people take on a case, by name: the web forms and the API run them alike.
+ACTS = {"assign": assign, "accept": accept, "decline": decline, "move": move}
+
+
+def act(case: Inquiry, name: str, *, actor: User, **data) -> Event:
+    """Run one of ACTS on the case for the actor (a DomainError says why not)."""
+    if name not in ACTS:
+        raise DomainError(_l("Непознато действие."), "action")
+    return ACTS[name](case, actor=actor, **data)
+
+
+def _tell_citizen_resolved(case: Inquiry) -> None:
+    citizen = case.citizen
+    if citizen is None or not citizen.email or citizen.consent_at is None:
+        return
+    context = {
+        "case": case,
+        "status_url": notifications.status_url(case.reference),
+        "feedback_url": f"{notifications.public_url()}/feedback/{feedback.issue_link(case)}",
+    }
+    notifications.queue_email(citizen.email, "resolved", context, inquiry=case)
 
 
 def _pause_clock(case: Inquiry, source: Status, to: Status, today: date) -> None:
@@ -165,35 +281,6 @@ def _pause_clock(case: Inquiry, source: Status, to: Status, today: date) -> None
             paused = deadlines.working_days_between(case.waiting_since, today)
             case.due_date = deadlines.add_working_days(case.due_date, paused)
         case.waiting_since = None
-
-
-def sync_stat_record(case: Inquiry, today: date) -> None:
-    """Copy the coded facts of the case into its StatRecord."""
-    record = stat_record_of(case)
-    if record is None:
-        return
-    record.status = case.status
-    record.due_on = case.due_date
-    record.outcome = case.outcome if case.status in (S.RESOLVED, S.CLOSED) else None
-    profile = case.expert.expert_profile if case.expert else None
-    if profile is not None:
-        record.affiliation = profile.affiliation
-    if case.status == S.RESOLVED:
-        record.resolved_on = today
-        record.resolution_days = deadlines.working_days_between(record.received_on, today)
-    elif case.status != S.CLOSED:
-        record.resolved_on = record.resolution_days = None
-    if record.resolved_on and record.due_on:
-        record.overdue = record.resolved_on > record.due_on
-    else:
-        record.overdue = is_overdue(case, today)
-
-
-def stat_record_of(case: Inquiry):
-    """The case's de-identified twin (None for cases logged before StatRecords existed)."""
-    from bureau.models import StatRecord
-
-    return db.session.scalar(select(StatRecord).where(StatRecord.inquiry_id == case.id))
 
 
 # "Overdue", "due soon" and "unassigned": one rule each, written here in Python (one case),

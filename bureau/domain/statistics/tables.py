@@ -13,10 +13,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bureau.domain import DomainError, lifecycle
-from bureau.domain.anonymisation import Count, Published, publish, publish_figure
-from bureau.domain.periods import Period
-from bureau.domain.summary import Filters, monthly_totals, open_counts, value_counts
+from bureau.domain import DomainError
+from bureau.domain.cases import lifecycle
+from bureau.domain.statistics.cube import Filters, monthly_totals, open_counts, value_counts
+from bureau.domain.statistics.periods import Period
+from bureau.domain.statistics.suppression import Count, Published, publish, publish_figure
 from bureau.extensions import db
 from bureau.models import AgeBand, Category, Channel, Flag, Gender, Outcome, Settlement
 

@@ -9,10 +9,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bureau.domain import cases
-from bureau.domain.cases import CaseFilters
+from bureau.domain import clock
+from bureau.domain.cases import deadlines, search
+from bureau.domain.cases.search import CaseFilters
 from bureau.extensions import db
-from bureau.models import Inquiry, Status, User
+from bureau.models import OPEN_STATUSES, Inquiry, Role, Status, User
 
 ROWS = 20  # rows each queue lists; its total counts them all
 BY_DEADLINE = {"sort": "due", "descending": False}
@@ -50,9 +51,38 @@ def expert_queues(user: User, today: date) -> dict[str, Queue]:
 
 
 def _queue(user: User, key: str, filters: CaseFilters, today: date) -> Queue:
-    rows = cases.search(user, filters, today).limit(ROWS)
-    counted = cases.search(user, filters, today, for_count=True).order_by(None)
+    rows = search.cases(user, filters, today).limit(ROWS)
+    counted = search.cases(user, filters, today, for_count=True).order_by(None)
     total = db.session.scalar(
         select(func.count()).select_from(counted.with_only_columns(Inquiry.id).subquery())
     )
     return Queue(key, filters, list(db.session.scalars(rows).unique()), total or 0)
+
+
+def dashboard(user: User, today: date | None = None) -> dict:
+    """The coordinator's queues (overdue, due soon, unassigned: see queues.py) and the
+    open cases per expert and status of the office."""
+    today = today or clock.sofia_today()
+    office_id = user.office_id
+    per_expert = db.session.execute(
+        select(Inquiry.expert_id, Inquiry.status, func.count())
+        .where(Inquiry.office_id == office_id, Inquiry.status.in_(OPEN_STATUSES))
+        .group_by(Inquiry.status, Inquiry.expert_id)  # status first: see routing.open_loads
+    ).all()
+    experts = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.office_id == office_id, User.role == Role.EXPERT)
+        )
+    }
+    table: dict = {}
+    for expert_id, status, count in per_expert:
+        table.setdefault(expert_id, {})[status] = count
+    return {
+        "per_expert": table,
+        "experts": experts,
+        "statuses": list(OPEN_STATUSES),
+        "queues": coordinator_queues(user, today),
+        "today": today,
+        "soon": deadlines.add_working_days(today, search.SOON_DAYS),
+    }

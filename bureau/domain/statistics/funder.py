@@ -9,8 +9,8 @@ each inquiry counts as one participation, not one participant. The report says s
 
 from sqlalchemy import case, func, or_, select
 
-from bureau.domain.anonymisation import KEY_SPACE, Count, Published, publish
-from bureau.domain.periods import Period
+from bureau.domain.statistics.periods import Period
+from bureau.domain.statistics.suppression import KEY_SPACE, Count, Published, publish
 from bureau.extensions import db
 from bureau.models import StatRecord
 

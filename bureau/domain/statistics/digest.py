@@ -13,9 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bureau.domain import notifications, settings, statistics
-from bureau.domain.anonymisation import Cell
-from bureau.domain.periods import Period, month_start
-from bureau.domain.summary import Filters
+from bureau.domain.statistics.cube import Filters
+from bureau.domain.statistics.periods import Period, month_start
+from bureau.domain.statistics.suppression import Cell
 from bureau.extensions import db
 from bureau.models import Category, DigestRun, Office, Role, User, utcnow
 

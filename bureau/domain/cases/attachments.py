@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from bureau.domain import DomainError
 from bureau.extensions import db
@@ -97,3 +98,12 @@ def display_name(filename: str) -> str:
 def for_case(case: Inquiry, attachment_id: int) -> Attachment | None:
     attachment = db.session.get(Attachment, attachment_id)
     return attachment if attachment and attachment.inquiry_id == case.id else None
+
+
+def of_case(case: Inquiry) -> list[Attachment]:
+    """The case's files, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Attachment).where(Attachment.inquiry_id == case.id).order_by(Attachment.id)
+        )
+    )

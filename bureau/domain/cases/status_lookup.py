@@ -12,7 +12,8 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from bureau.domain import DomainError, intake, references, throttle
+from bureau.domain import DomainError, throttle
+from bureau.domain.cases import intake, references
 from bureau.extensions import db
 from bureau.models import Event, Inquiry, Status
 

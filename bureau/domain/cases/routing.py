@@ -1,4 +1,4 @@
-"""Routing: rank the experts for a case, assign it, and the expert's accept or decline."""
+"""Routing: which expert a case should go to (the lifecycle gives it to them)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -7,17 +7,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bureau.domain import DomainError, clock, lifecycle, notifications
+from bureau.domain import DomainError, clock
 from bureau.extensions import db
 from bureau.models import (
     OPEN_STATUSES,
     Affiliation,
-    Event,
-    EventKind,
     ExpertProfile,
     Inquiry,
     Role,
-    Status,
     User,
 )
 
@@ -90,13 +87,8 @@ def _candidate(case: Inquiry, expert: User, open_cases: int, today: date) -> Can
     return candidate
 
 
-def assign(
-    case: Inquiry, *, expert_id: int, actor: User, expected_version: int | None = None
-) -> Event:
-    """Give the case to an expert of the same office; the expert gets an e-mail.
-
-    Reassigning an assigned case keeps the history on the timeline."""
-    lifecycle.check_version(case, expected_version)
+def available_expert(case: Inquiry, expert_id: int) -> User:
+    """The expert of the case's office the case may be given to, or a DomainError why not."""
     expert = db.session.get(User, expert_id)
     if expert is None or expert.role != Role.EXPERT or expert.office_id != case.office_id:
         raise DomainError(_l("Изберете експерт от този офис."), "expert")
@@ -104,77 +96,11 @@ def assign(
         raise DomainError(_l("Този експерт не е на разположение."), "expert")
     if case.category.requires_municipal and expert.expert_profile.affiliation != "municipal":
         raise DomainError(_l("Тази категория изисква общински експерт."), "expert")
-    if case.status == Status.NEW:
-        lifecycle.require_transition(case, Status.ASSIGNED, actor)
-    elif case.status != Status.ASSIGNED:
-        raise DomainError(_l("Случаят вече се работи; първо го върнете."), "expert")
-    elif actor.role != Role.COORDINATOR or actor.office_id != case.office_id:
-        raise DomainError(_l("Нямате право да преразпределите този случай."), "expert")
-    previous = case.expert
-    case.expert = expert
-    case.status = Status.ASSIGNED.value
-    event = Event(
-        inquiry=case, actor=actor, kind=EventKind.ASSIGNED,
-        data={"expert_id": expert.id, "expert": expert.name,
-              **({"previous": previous.name} if previous else {})},
-    )  # fmt: skip
-    db.session.add(event)
-    lifecycle.sync_stat_record(case, clock.sofia_today())
-    notifications.queue_email(
-        expert.email, "assigned", {"case": case, "expert": expert}, inquiry=case
-    )
-    db.session.flush()
-    return event
-
-
-def auto_assign(case: Inquiry, actor: User) -> Event | None:
-    """On intake, where the office asks for it: the best-ranked available expert."""
-    best = next((c for c in rank_experts(case) if c.eligible), None)
-    if best is None:
-        return None
-    coordinator = actor if actor and actor.role == Role.COORDINATOR else None
-    return _system_assign(case, best.expert, coordinator)
-
-
-def _system_assign(case: Inquiry, expert: User, actor: User | None) -> Event:
-    case.expert, case.status = expert, Status.ASSIGNED.value
-    event = Event(inquiry=case, actor=actor, kind=EventKind.ASSIGNED,
-                  data={"expert_id": expert.id, "expert": expert.name, "auto": True})  # fmt: skip
-    db.session.add(event)
-    lifecycle.sync_stat_record(case, clock.sofia_today())
-    notifications.queue_email(
-        expert.email, "assigned", {"case": case, "expert": expert}, inquiry=case
-    )
-    return event
-
-
-def accept(case: Inquiry, *, actor: User, expected_version: int | None = None) -> Event:
-    """The assigned expert takes the case on."""
-    event = lifecycle.transition(
-        case, Status.IN_PROGRESS, actor=actor, expected_version=expected_version
-    )
-    event.kind = EventKind.ACCEPTED
-    return event
-
-
-def decline(
-    case: Inquiry, *, actor: User, reason: str, expected_version: int | None = None
-) -> Event:
-    """The expert gives the case back with a reason; the coordinators are told."""
-    expert = case.expert
-    event = lifecycle.transition(
-        case, Status.NEW, actor=actor, reason=reason, expected_version=expected_version
-    )
-    event.kind = EventKind.DECLINED
-    for coordinator in coordinators(case.office_id):
-        notifications.queue_email(
-            coordinator.email, "declined",
-            {"case": case, "expert": expert, "reason": reason.strip()}, inquiry=case,
-        )  # fmt: skip
-    return event
+    return expert
 
 
 def coordinators(office_id: int) -> list[User]:
+    """The office's active coordinators (told of a declined case)."""
     return list(
         db.session.scalars(
             select(User).where(

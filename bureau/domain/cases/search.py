@@ -6,10 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from bureau.domain import NotFound, citizens, clock, lifecycle, references
+from bureau.domain import citizens, clock
+from bureau.domain.cases import access, lifecycle, references
 from bureau.extensions import db
-from bureau.models import Inquiry, Role, User
-from bureau.permissions import can
+from bureau.models import Inquiry, User
 
 SOON_DAYS = 3  # "due soon": within this many working days
 
@@ -36,24 +36,14 @@ class CaseFilters:
     descending: bool = True
 
 
-def scoped(user: User) -> Select:
-    """Inquiries the user may see: their office's; an expert only their own."""
-    query = select(Inquiry)
-    if user.role != Role.ADMIN:
-        query = query.where(Inquiry.office_id == user.office_id)
-    if user.role == Role.EXPERT:
-        query = query.where(Inquiry.expert_id == user.id)
-    return query
-
-
-def search(
+def cases(
     user: User, filters: CaseFilters, today: date | None = None, *, for_count: bool = False
 ) -> Select:
     """The user's inquiries matching the filters, sorted, with what a list row shows loaded.
 
     Every filter is backed by an index that leads with the office. `for_count` builds
     the variant that counts fastest (see _matches)."""
-    query = scoped(user).options(
+    query = access.reachable(user).options(
         joinedload(Inquiry.citizen),
         joinedload(Inquiry.category),
         joinedload(Inquiry.settlement),
@@ -106,10 +96,8 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
     return or_(*conditions) if conditions else Inquiry.id.is_(None)
 
 
-def load_case(reference: str, user: User, permission: str = "case.view") -> Inquiry:
-    """The case if the user may act on it; NotFound alike for missing and foreign cases."""
+def find(reference: str) -> Inquiry | None:
+    """The case of a reference however it was typed (None if there is none); whether the
+    user may see it is the loader's question (web/common)."""
     reference = references.normalise_reference(reference) or reference.upper()
-    inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == reference))
-    if inquiry is None or not can(user, permission, inquiry):
-        raise NotFound("case")
-    return inquiry
+    return db.session.scalar(select(Inquiry).where(Inquiry.reference == reference))

@@ -1,4 +1,5 @@
-"""Logging an inquiry: validation, reference and PIN, citizen, timeline, StatRecord."""
+"""Logging an inquiry: validation, reference and PIN, citizen, timeline, and its StatRecord
+(through statistics.records)."""
 
 import hashlib
 import hmac
@@ -13,17 +14,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import (
-    DomainError,
-    citizens,
-    clock,
-    deadlines,
-    emails,
-    receipts,
-    settings,
-    taxonomy,
-    text,
-)
+from bureau.domain import DomainError, citizens, clock, emails, settings, taxonomy, text
+from bureau.domain.cases import deadlines, receipts
+from bureau.domain.statistics import records
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -38,7 +31,6 @@ from bureau.models import (
     Office,
     ReferenceCounter,
     Settlement,
-    StatRecord,
     Urgency,
     User,
     utcnow,
@@ -229,12 +221,14 @@ def _create(data, office, actor, checked, received_at, token_key):
         Event(inquiry=inquiry, kind=EventKind.CREATED, actor=actor, created_at=received_at,
               data={"channel": data.channel})
     )  # fmt: skip
-    db.session.add(stat_record(inquiry, data.citizen, settlement, local.date()))
+    citizen = data.citizen
+    records.create(inquiry, gender=citizen.gender, age_band=citizen.age_band, flags=citizen.flags,
+                   settlement=settlement, received_on=local.date())  # fmt: skip
     db.session.flush()
     if office.auto_assign:
-        from bureau.domain import assignment  # assignment builds on intake's models only
+        from bureau.domain.cases import lifecycle  # the lifecycle builds on intake's models
 
-        assignment.auto_assign(inquiry, actor)
+        lifecycle.auto_assign(inquiry, actor)
         db.session.flush()
     return inquiry, pin
 
@@ -262,26 +256,6 @@ def _citizen(data: IntakeData, office: Office, settlement, when: datetime) -> Ci
     citizen.consent_at = when
     citizen.consent_notice_version = CONSENT_NOTICE_VERSION
     return citizen
-
-
-def stat_record(inquiry: Inquiry, citizen: CitizenData, settlement, received_on) -> StatRecord:
-    """The coded, de-identified twin of the inquiry."""
-    flags = set(citizen.flags)
-    return StatRecord(
-        inquiry=inquiry,
-        office_id=inquiry.office.id,
-        received_on=received_on,
-        category=inquiry.category.code,
-        subcategory=inquiry.subcategory.code if inquiry.subcategory else None,
-        ekatte=settlement.ekatte if settlement else None,
-        channel=inquiry.channel,
-        urgency=inquiry.urgency,
-        gender=citizen.gender,
-        age_band=citizen.age_band,
-        status=inquiry.status or "new",
-        due_on=inquiry.due_date,
-        **{flag.value: flag.value in flags for flag in Flag},
-    )
 
 
 def ensure_counter(office_id: int, year: int) -> None:

@@ -30,8 +30,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain.anonymisation import KEY_SPACE, Count
-from bureau.domain.periods import month_start, months_between, next_month
+from bureau.domain.statistics.periods import month_start, months_between, next_month
+from bureau.domain.statistics.suppression import KEY_SPACE, Count
 from bureau.extensions import db
 from bureau.models import OPEN_STATUSES, Flag, StatRecord
 from bureau.models.stat_summary import StatCube

@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from bureau.domain import DomainError, lifecycle
+from bureau.domain import DomainError
+from bureau.domain.cases import lifecycle
+from bureau.domain.statistics import records
 from bureau.domain.text import checked
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, Institution, Referral, User
@@ -16,8 +18,7 @@ def _text(value: str | None, field: str, message) -> str:
 
 def _require_open_work(case: Inquiry, actor: User, expected_version: int | None) -> None:
     lifecycle.check_version(case, expected_version)
-    if case.status in ("resolved", "closed") and actor.role != "coordinator":
-        raise DomainError(_l("Случаят е решен; само координатор може да го отвори отново."))
+    lifecycle.require_open_for_work(case, actor)
 
 
 def add_note(case: Inquiry, *, body: str, actor: User) -> Event:
@@ -72,9 +73,7 @@ def refer(
     db.session.add(referral)
     _event(case, actor, EventKind.REFERRAL, body=referral.note or None,
            data={"institution": institution.code, "name": institution.name})  # fmt: skip
-    record = lifecycle.stat_record_of(case)
-    if record is not None and record.referral_institution is None:
-        record.referral_institution = institution.code
+    records.note_referral(case, institution.code)
     db.session.flush()
     return referral
 

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, lifecycle
+from bureau.domain import DomainError
+from bureau.domain.statistics import records
 from bureau.extensions import db
 from bureau.models import Feedback, FeedbackLink, Inquiry, Status, User, utcnow
 
@@ -136,11 +137,9 @@ def submit(
     except IntegrityError:
         # A second submission raced this one and won: still one answer per case.
         raise AlreadyGiven() from None
-    record = lifecycle.stat_record_of(inquiry)
-    if record is not None:
-        record.satisfaction = answer.satisfaction
-        record.problem_solved = answer.problem_solved
-        record.would_recommend = answer.would_recommend
+    records.note_feedback(inquiry, satisfaction=answer.satisfaction,
+                          problem_solved=answer.problem_solved,
+                          would_recommend=answer.would_recommend)  # fmt: skip
     db.session.flush()
     return answer
 

@@ -1,0 +1,82 @@
+"""The StatRecord: the de-identified twin of each case that every statistic counts. This
+module is the only one that writes it — at intake, at every status change, and when a
+referral or the citizen's feedback adds a coded fact. Retention and erasure never touch it,
+so figures once reported stay true.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bureau.domain.cases import deadlines
+from bureau.extensions import db
+from bureau.models import Flag, Inquiry, StatRecord, Status
+
+
+def create(inquiry: Inquiry, *, gender: str, age_band: str, flags, settlement,
+           received_on: date) -> StatRecord:  # fmt: skip
+    """The record of a new inquiry: coded fields only."""
+    flags = set(flags)
+    record = StatRecord(
+        inquiry=inquiry,
+        office_id=inquiry.office.id,
+        received_on=received_on,
+        category=inquiry.category.code,
+        subcategory=inquiry.subcategory.code if inquiry.subcategory else None,
+        ekatte=settlement.ekatte if settlement else None,
+        channel=inquiry.channel,
+        urgency=inquiry.urgency,
+        gender=gender,
+        age_band=age_band,
+        status=inquiry.status or Status.NEW.value,
+        due_on=inquiry.due_date,
+        **{flag.value: flag.value in flags for flag in Flag},
+    )
+    db.session.add(record)
+    return record
+
+
+def of(case: Inquiry) -> StatRecord | None:
+    """The case's record (None for a case logged before records existed)."""
+    return db.session.scalar(select(StatRecord).where(StatRecord.inquiry_id == case.id))
+
+
+def sync(case: Inquiry, today: date) -> None:
+    """Copy the case's coded facts into its record after a change of status or expert."""
+    from bureau.domain.cases import lifecycle  # the overdue rule is the lifecycle's
+
+    record = of(case)
+    if record is None:
+        return
+    closed = (Status.RESOLVED, Status.CLOSED)
+    record.status = case.status
+    record.due_on = case.due_date
+    record.outcome = case.outcome if case.status in closed else None
+    profile = case.expert.expert_profile if case.expert else None
+    if profile is not None:
+        record.affiliation = profile.affiliation
+    if case.status == Status.RESOLVED:
+        record.resolved_on = today
+        record.resolution_days = deadlines.working_days_between(record.received_on, today)
+    elif case.status != Status.CLOSED:
+        record.resolved_on = record.resolution_days = None
+    if record.resolved_on and record.due_on:
+        record.overdue = record.resolved_on > record.due_on
+    else:
+        record.overdue = lifecycle.is_overdue(case, today)
+
+
+def note_referral(case: Inquiry, institution_code: str) -> None:
+    """The first institution the case was referred to."""
+    record = of(case)
+    if record is not None and record.referral_institution is None:
+        record.referral_institution = institution_code
+
+
+def note_feedback(case: Inquiry, *, satisfaction, problem_solved, would_recommend) -> None:
+    """The citizen's answers, as codes (never the comment)."""
+    record = of(case)
+    if record is not None:
+        record.satisfaction = satisfaction
+        record.problem_solved = problem_solved
+        record.would_recommend = would_recommend
