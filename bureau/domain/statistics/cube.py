@@ -10,6 +10,7 @@ Filters the cube does not hold (settlement, channel, affiliation) count StatReco
 
 import time
 import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from bureau.domain.statistics.periods import month_start, months_between, next_month
 from bureau.domain.statistics.suppression import KEY_SPACE, Count
 from bureau.extensions import db
-from bureau.models import OPEN_STATUSES, Flag, StatRecord
+from bureau.models import OPEN_STATUSES, AgeBand, Channel, Flag, Gender, Outcome, StatRecord
 from bureau.models.stat_summary import StatCube
 
 S = StatRecord
@@ -44,11 +45,8 @@ CHECK_SECONDS = 600
 # (office, month) → when this process last found the month's summary right, per engine
 # (an app's database; a test's app is a new one).
 _CHECKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-COLUMNS = [getattr(S, name) for name in (
-    "office_id", "received_on", "category", "ekatte", "channel", "gender", "age_band",
-    "affiliation", "outcome", "referral_institution", "resolution_days", "resolved_on",
-    "due_on", "status", "satisfaction", "problem_solved", "would_recommend", "cell_key", *FLAGS,
-)]  # fmt: skip
+# Every coded field of StatRecord (it holds nothing else), so a dimension may read any.
+COLUMNS = [c for c in StatRecord.__table__.columns if c.name not in ("id", "inquiry_id")]
 
 
 @dataclass(frozen=True)
@@ -79,48 +77,102 @@ def _text(column):
     return func.coalesce(cast(column, String), "")
 
 
+@dataclass(frozen=True)
+class Dimension:
+    """One coded dimension of the statistics, declared once. `sql` gives a record's value
+    from the columns of a query and `python` from one record (the summary is kept by both:
+    SQL rebuilds it, the ORM listeners below keep it in step); `counts` says which records
+    count (None: every one; where `python` gives None the record does not count either).
+    `rows` makes it a one-way table of the dashboard: its codes in order, or a function of
+    the codes found; `whole_office` keeps a table to the whole office (never a village)."""
+
+    name: str
+    sql: Callable
+    python: Callable[[Mapping], str | None]
+    counts: Callable | None = None
+    rows: Sequence[str] | Callable | None = None
+    whole_office: bool = False
+
+    def table_rows(self, found) -> list[str]:
+        return list(self.rows(found) if callable(self.rows) else self.rows)
+
+
+def coded(name: str, column: str, rows=None, **options) -> Dimension:
+    """A code every record has (never null)."""
+    return Dimension(name, lambda c: c[column], lambda r: r[column], rows=rows, **options)
+
+
+def optional(name: str, column: str, rows=None, *, number: bool = False) -> Dimension:
+    """A code or a number only some records have (null: not counted)."""
+
+    def sql(c):
+        return _text(c[column]) if number else c[column]
+
+    def python(r):
+        return None if r[column] is None else str(r[column])
+
+    return Dimension(name, sql, python, lambda c: c[column].is_not(None), rows=rows)
+
+
+def _deadline_sql(c):
+    return case((c.resolved_on <= c.due_on, "on_time"), else_="late")
+
+
+def _deadline(r):
+    if r["resolved_on"] is None or r["due_on"] is None:
+        return None
+    return "on_time" if r["resolved_on"] <= r["due_on"] else "late"
+
+
+def _open(r):
+    if r["status"] not in OPEN_STATUSES:
+        return None
+    return f"{r['status']}|{r['due_on'].isoformat() if r['due_on'] else ''}"
+
+
+def _recommend(r):
+    return None if r["would_recommend"] is None else ("yes" if r["would_recommend"] else "no")
+
+
+def _flag(flag: str) -> Dimension:
+    return Dimension("flag:" + flag, lambda c: None, lambda r: "" if r[flag] else None,
+                     lambda c: c[flag].is_(True))  # fmt: skip
+
+
+# Everything the statistics count, in the dashboard's order. A new dimension is one entry
+# here (and, for a column StatRecord lacks, a migration).
+DIMENSIONS = [
+    Dimension("all", lambda c: None, lambda r: ""),
+    Dimension("ekatte", lambda c: func.coalesce(c.ekatte, ""), lambda r: r["ekatte"] or ""),
+    coded("channel", "channel", [c.value for c in Channel]),
+    coded("gender", "gender", [g.value for g in Gender], whole_office=True),
+    coded("age_band", "age_band", [a.value for a in AgeBand], whole_office=True),
+    *[_flag(flag) for flag in FLAGS],
+    optional("affiliation", "affiliation"),
+    optional("outcome", "outcome", [o.value for o in Outcome]),
+    optional("referral", "referral_institution", sorted),
+    optional("days", "resolution_days", number=True),
+    Dimension("deadline", _deadline_sql, _deadline,
+              lambda c: and_(c.resolved_on.is_not(None), c.due_on.is_not(None)),
+              rows=("on_time", "late")),
+    Dimension("open", lambda c: c.status + "|" + _text(c.due_on), _open,
+              lambda c: c.status.in_(OPEN_STATUSES)),
+    optional("satisfaction", "satisfaction", ("1", "2", "3", "4", "5"), number=True),
+    optional("solved", "problem_solved", ("yes", "partly", "no")),
+    Dimension("recommend", lambda c: case((c.would_recommend, "yes"), else_="no"), _recommend,
+              lambda c: c.would_recommend.is_not(None), rows=("yes", "no")),
+]  # fmt: skip
+TABLES = [d for d in DIMENSIONS if d.rows is not None]
+
+
 def dimensions(c) -> list[tuple[str, object, object]]:
-    """(dimension, coded value, which records count) for everything the statistics use,
-    over the columns `c` of StatRecord rows."""
-    resolved = and_(c.resolved_on.is_not(None), c.due_on.is_not(None))
-    return [
-        ("all", None, None),
-        ("ekatte", func.coalesce(c.ekatte, ""), None),
-        ("channel", c.channel, None),
-        ("gender", c.gender, None),
-        ("age_band", c.age_band, None),
-        ("affiliation", c.affiliation, c.affiliation.is_not(None)),
-        ("outcome", c.outcome, c.outcome.is_not(None)),
-        ("referral", c.referral_institution, c.referral_institution.is_not(None)),
-        ("days", _text(c.resolution_days), c.resolution_days.is_not(None)),
-        ("deadline", case((c.resolved_on <= c.due_on, "on_time"), else_="late"), resolved),
-        ("open", c.status + "|" + _text(c.due_on), c.status.in_(OPEN_STATUSES)),
-        ("satisfaction", _text(c.satisfaction), c.satisfaction.is_not(None)),
-        ("solved", c.problem_solved, c.problem_solved.is_not(None)),
-        ("recommend", case((c.would_recommend, "yes"), else_="no"), c.would_recommend.is_not(None)),
-        *[("flag:" + flag, None, c[flag].is_(True)) for flag in FLAGS],
-    ]
+    """(dimension, coded value, which records count) over the columns `c` of StatRecords."""
+    return [(d.name, d.sql(c), d.counts(c) if d.counts else None) for d in DIMENSIONS]
 
 
 def record_pairs(row) -> list[tuple[str, str]]:
-    """What one StatRecord adds to its month's cube: the Python twin of dimensions()."""
-    pairs = [("all", ""), ("ekatte", row["ekatte"] if row["ekatte"] is not None else "")]
-    pairs += [(name, row[name]) for name in ("channel", "gender", "age_band")]
-    optional = {"affiliation": "affiliation", "outcome": "outcome", "solved": "problem_solved",
-                "referral": "referral_institution"}  # fmt: skip
-    pairs += [(dim, row[col]) for dim, col in optional.items() if row[col] is not None]
-    for dim, col in (("days", "resolution_days"), ("satisfaction", "satisfaction")):
-        if row[col] is not None:
-            pairs.append((dim, str(row[col])))
-    if row["resolved_on"] is not None and row["due_on"] is not None:
-        pairs.append(("deadline", "on_time" if row["resolved_on"] <= row["due_on"] else "late"))
-    if row["status"] in OPEN_STATUSES:
-        due = row["due_on"].isoformat() if row["due_on"] else ""
-        pairs.append(("open", f"{row['status']}|{due}"))
-    if row["would_recommend"] is not None:
-        pairs.append(("recommend", "yes" if row["would_recommend"] else "no"))
-    pairs += [("flag:" + flag, "") for flag in FLAGS if row[flag]]
-    return pairs
+    """What one StatRecord adds to its month's summary, from the same declarations."""
+    return [(d.name, value) for d in DIMENSIONS if (value := d.python(row)) is not None]
 
 
 def _records(where: list):

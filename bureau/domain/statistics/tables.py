@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from bureau.domain import DomainError
 from bureau.domain.cases import lifecycle
-from bureau.domain.statistics.cube import Filters, monthly_totals, open_counts, value_counts
+from bureau.domain.statistics.cube import TABLES, Filters, monthly_totals, open_counts, value_counts
 from bureau.domain.statistics.periods import Period
 from bureau.domain.statistics.suppression import Count, Published, publish, publish_figure
 from bureau.extensions import db
-from bureau.models import AgeBand, Category, Channel, Flag, Gender, Outcome, Settlement
+from bureau.models import Category, Channel, Flag, Settlement
 
 __all__ = ["Dashboard", "Filters", "Period", "dashboard", "network", "public_table"]
 
@@ -76,23 +76,20 @@ def dashboard(
     tables = {"category_month": current}
     settlements = _settlements(office_ids)
     tables["settlement"] = _one_way("settlement", [*settlements, ""], values["ekatte"], k)
-    tables["channel"] = _one_way("channel", list(Channel), values["channel"], k)
-    if board.demographics:
-        tables["gender"] = _one_way("gender", list(Gender), values["gender"], k)
-        tables["age_band"] = _one_way("age_band", list(AgeBand), values["age_band"], k)
-    # A person can be in several groups, so the flags table has no total.
-    flags = [[values["flag:" + flag][""]] for flag in Flag]
-    tables["flags"] = publish(
-        "flags", list(Flag), ["n"], flags, k, row_totals=False, column_totals=False
-    )
-    tables["outcome"] = _one_way("outcome", list(Outcome), values["outcome"], k)
-    tables["referral"] = _one_way("referral", sorted(values["referral"]), values["referral"], k)
-    tables["deadline"] = _one_way("deadline", ["on_time", "late"], values["deadline"], k)
-    opened = open_counts(office_ids, period.start, period.end, filters)
-    tables["open"] = _one_way("open", ["on_track", "overdue"], _open(opened, today), k)
-    tables["satisfaction"] = _one_way("satisfaction", SATISFACTION, values["satisfaction"], k)
-    tables["solved"] = _one_way("solved", SOLVED, values["solved"], k)
-    tables["recommend"] = _one_way("recommend", ["yes", "no"], values["recommend"], k)
+    for dimension in TABLES:  # the one-way tables, as cube.DIMENSIONS declares them
+        if board.demographics or not dimension.whole_office:
+            found = values[dimension.name]
+            rows = dimension.table_rows(found)
+            tables[dimension.name] = _one_way(dimension.name, rows, found, k)
+        if dimension.name == "age_band":
+            # A person can be in several groups, so the flags table has no total.
+            flags = [[values["flag:" + flag][""]] for flag in Flag]
+            tables["flags"] = publish(
+                "flags", list(Flag), ["n"], flags, k, row_totals=False, column_totals=False
+            )
+        if dimension.name == "deadline":
+            opened = open_counts(office_ids, period.start, period.end, filters)
+            tables["open"] = _one_way("open", ["on_track", "overdue"], _open(opened, today), k)
     board.tables = tables
     board.rates = _rates(tables["settlement"], settlements)
     board.rising = _rising(current, before)
