@@ -1,45 +1,16 @@
 """Flask commands: `flask --app wsgi users|offices|demo ...`."""
 
-import time
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bureau.domain import DomainError, accounts, demo, experts, jobs, offices, taxonomy
-from bureau.domain.statistics import cube
+from bureau.domain import DomainError, accounts, jobs, offices
 from bureau.extensions import db
 from bureau.models import Role
 
 users_cli = AppGroup("users", help="Staff accounts.")
 offices_cli = AppGroup("offices", help="Offices (one per municipality).")
-demo_cli = AppGroup("demo", help="Demo data for trying Bureau out.")
 jobs_cli = AppGroup("jobs", help="Background work, for cron.")
-
-# More experts for routing: (e-mail, name, affiliation, organisation, category codes).
-DEMO_EXPERTS = [
-    ("expert@kresna.test", "Елена Експерт", "ngo", "Сдружение „Граждански съвет“",
-     ["social_assistance", "pensions_disability", "health"]),
-    ("lawyer@kresna.test", "Николай Юристов", "ngo", "Адвокатска колегия — Благоевград",
-     ["property_land", "consumer", "employment", "other"]),
-    ("taxes@kresna.test", "Силвия Данъчна", "municipal", "Отдел „Местни данъци и такси“",
-     ["local_taxes", "utilities", "admin_complaint", "policy_proposal"]),
-    ("registry@kresna.test", "Георги Общински", "municipal", "Отдел „Устройство на територията“",
-     ["construction", "civil_registration", "transport_roads", "environment",
-      "corruption_signal", "education"]),
-]  # fmt: skip
-
-DEMO_USERS = [
-    ("admin@bureau.test", "Администратор Демо", Role.ADMIN, None),
-    ("coordinator@kresna.test", "Мария Координатор", Role.COORDINATOR, "KRS"),
-    ("desk@kresna.test", "Иван Приемна", Role.DESK, "KRS"),
-    ("expert@kresna.test", "Елена Експерт", Role.EXPERT, "KRS"),
-    ("commission@kresna.test", "Петър Комисия", Role.COMMISSION, "KRS"),
-]
-
-
-def demo_password(role: Role) -> str:
-    return f"{role.value}-demo-2026"
 
 
 def _fail(error: DomainError):
@@ -100,128 +71,6 @@ def create_office(code, name, municipality):
     click.echo(f"Created office {office.code}.")
 
 
-@demo_cli.command("load")
-@click.option("--cases", "n_cases", default=0, show_default=True, help="Inquiries to add.")
-@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
-@click.option(
-    "--network", is_flag=True,
-    help="Also create the partner offices (Strumyani, Montana, Ihtiman, Belene) and share "
-    "the cases among all five by population.",
-)  # fmt: skip
-def load_demo(n_cases, seed, network):
-    """Create Kresna, one demo user per role and N synthetic inquiries."""
-    taxonomy.seed_default_taxonomy()
-    office = offices.get_office("KRS") or offices.create_office(**offices.KRESNA)
-    for email, name, role, office_code in DEMO_USERS:
-        if accounts.get_user_by_email(email) is None:
-            accounts.create_user(
-                email=email,
-                name=name,
-                role=role,
-                password=demo_password(role),
-                office=office if office_code else None,
-                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-            )
-    _demo_experts(office)
-    db.session.commit()
-    shares = [(office, n_cases)]
-    if network:
-        shares = _network_shares(office, n_cases)
-    started = time.perf_counter()
-    for index, (share_office, share) in enumerate(shares):
-        if share:
-            reference, pin = demo.load(share_office, share, seed=seed + index)
-            db.session.commit()
-            click.echo(f"  {share_office.code}: {share:,} inquiries; try {reference} PIN {pin}")
-    if n_cases:
-        elapsed = time.perf_counter() - started
-        click.echo(f"Loaded {n_cases:,} inquiries in {elapsed:.1f} s ({n_cases / elapsed:,.0f}/s).")
-        # The bulk rows bypassed the ORM: recount the commission's monthly summary now,
-        # rather than in the first dashboard request.
-        started = time.perf_counter()
-        months = cube.rebuild_all([office.id for office, share in shares if share])
-        db.session.commit()
-        click.echo(f"Statistics summary rebuilt: {months} months in "
-                   f"{time.perf_counter() - started:.1f} s.")  # fmt: skip
-    _echo_logins_and_receipt()
-
-
-def _network_shares(kresna, n_cases: int) -> list:
-    """The five offices with a coordinator and an expert each, and their share of cases."""
-    network = [kresna]
-    for partner in offices.PARTNERS:
-        office = offices.get_office(partner["code"]) or offices.create_office(**partner)
-        network.append(office)
-        for role in (Role.COORDINATOR, Role.EXPERT, Role.DESK):
-            email = f"{role.value}@{office.code.lower()}.test"
-            if accounts.get_user_by_email(email) is None:
-                user = accounts.create_user(
-                    email=email, name=f"{role.value.title()} {office.municipality}", role=role,
-                    password=demo_password(role), office=office,
-                    hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-                )  # fmt: skip
-                if role == Role.EXPERT:
-                    experts.update_profile(
-                        user, affiliation="municipal", organisation=office.municipality,
-                        capacity=40, on_leave_until=None,
-                        category_ids=[c.id for c in taxonomy.categories()],
-                    )  # fmt: skip
-    db.session.flush()
-    populations = [sum(s.population or 0 for s in o.settlements) or 1 for o in network]
-    total = sum(populations)
-    shares = [n_cases * p // total for p in populations]
-    shares[0] += n_cases - sum(shares)
-    return list(zip(network, shares, strict=True))
-
-
-def _demo_experts(office) -> None:
-    categories = {c.code: c.id for c in taxonomy.categories()}
-    for email, name, affiliation, organisation, codes in DEMO_EXPERTS:
-        user = accounts.get_user_by_email(email) or accounts.create_user(
-            email=email, name=name, role=Role.EXPERT, password=demo_password(Role.EXPERT),
-            office=office, hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-        )  # fmt: skip
-        if user.expert_profile is None:
-            experts.update_profile(
-                user, affiliation=affiliation, organisation=organisation, capacity=40,
-                on_leave_until=None, category_ids=[categories[c] for c in codes],
-            )  # fmt: skip
-    offices.seed_institutions(office)
-
-
-@demo_cli.command("logins")
-def print_demo_logins():
-    """Print the demo users and their passwords, and a demo receipt with a fresh PIN."""
-    _echo_logins_and_receipt()
-
-
-def _echo_logins_and_receipt() -> None:
-    _echo_logins()
-    if (receipt := demo.fresh_receipt()) is not None:
-        db.session.commit()
-        reference, pin = receipt
-        click.echo(f"A citizen's receipt to try at {_site()}/status: {reference}, PIN {pin}")
-
-
-def _site() -> str:
-    return (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
-
-
-def _echo_logins() -> None:
-    click.echo(f"Demo logins ({_site()}/login):")
-    for email, _name, role, _office in DEMO_USERS:
-        click.echo(f"  {role.value:<12} {email:<28} {demo_password(role)}")
-    others = ", ".join(email for email, *_rest in DEMO_EXPERTS[1:])
-    click.echo(f"  more experts (password {demo_password(Role.EXPERT)}): {others}")
-    roles = sorted(current_app.config.get("MFA_REQUIRED_ROLES") or ())
-    if roles:
-        click.echo(
-            f"  {' and '.join(roles)} enrol an authenticator app (two-factor login) at their "
-            "first login: scan the QR code it shows with FreeOTP, Aegis, Google or Microsoft "
-            "Authenticator. Without a phone: BUREAU_MFA_REQUIRED_ROLES= make run (demo only)."
-        )
-
-
 @jobs_cli.command("run")
 def run_jobs():
     """Deliver queued mail and send overdue reminders (safe from cron, even twice at once)."""
@@ -231,6 +80,7 @@ def run_jobs():
 
 def init_app(app) -> None:
     from bureau.backup import backup_cli
+    from bureau.demo.commands import demo_cli
 
     for group in (users_cli, offices_cli, demo_cli, jobs_cli, backup_cli):
         app.cli.add_command(group)

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bureau.cli import DEMO_EXPERTS, DEMO_USERS, demo_password
+from bureau.demo.commands import DEMO_EXPERTS, DEMO_USERS, demo_password
 from bureau.domain import accounts, offices
 from bureau.extensions import db
 from bureau.models import Office, Role, User

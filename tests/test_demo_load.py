@@ -12,7 +12,8 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from bureau.domain import citizens, clock, demo
+from bureau.demo import data as demo
+from bureau.domain import citizens, clock
 from bureau.domain.cases import intake
 from bureau.domain.statistics import cube
 from bureau.domain.transliteration import to_latin

@@ -1,5 +1,6 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
+from bureau.models.attachment import Attachment
 from bureau.models.audit import AuditEntry
 from bureau.models.base import utcnow
 from bureau.models.citizen import Citizen, CitizenToken
@@ -15,7 +16,7 @@ from bureau.models.codes import (
     Urgency,
 )
 from bureau.models.digest import DigestRun
-from bureau.models.experts import Affiliation, Attachment, ExpertProfile, Institution, Referral
+from bureau.models.experts import Affiliation, ExpertProfile
 from bureau.models.feedback import Feedback, FeedbackLink
 from bureau.models.inquiry import Event, Inquiry, ReferenceCounter
 from bureau.models.office import Office, Settlement
@@ -27,6 +28,7 @@ from bureau.models.recommendation import (
     RecommendationResponse,
     RecommendationStatus,
 )
+from bureau.models.referral import Institution, Referral
 from bureau.models.security import RecoveryCode, TotpCredential
 from bureau.models.stat_summary import StatCube
 from bureau.models.stats import StatRecord

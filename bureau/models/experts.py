@@ -1,13 +1,12 @@
-"""Experts: the profile that routing reads, and the institutions cases are referred to."""
+"""Experts: the profile that routing reads."""
 
 import enum
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bureau.extensions import db
-from bureau.models.base import utcnow
 from bureau.models.taxonomy import Category
 from bureau.models.user import User
 
@@ -39,40 +38,3 @@ class ExpertProfile(db.Model):
 
     def available_on(self, day: date) -> bool:
         return self.on_leave_until is None or self.on_leave_until < day
-
-
-class Institution(db.Model):
-    """An outside institution a case can be referred to (per office)."""
-
-    __table_args__ = (UniqueConstraint("office_id", "code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), default="")
-    active: Mapped[bool] = mapped_column(default=True)
-
-
-class Referral(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiry.id"), index=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-    institution: Mapped[Institution] = relationship()
-
-
-class Attachment(db.Model):
-    """A file on a case, stored under instance/uploads with a generated name."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiry.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

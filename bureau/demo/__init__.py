@@ -1,0 +1,1 @@
+"""The demo: synthetic offices, users and cases (data.py) and their commands."""
