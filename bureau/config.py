@@ -120,7 +120,7 @@ def from_env(instance_path: str) -> dict:
 
 
 def security_settings() -> dict:
-    """Issue 7: sessions, two-factor, proxy, HSTS, debug guard, retention (see README)."""
+    """Sessions, two-factor login, the proxy, HSTS, the debug guard, retention (see README)."""
     roles = os.environ.get("BUREAU_MFA_REQUIRED_ROLES", "admin,coordinator")
     return {
         "SESSION_IDLE_MINUTES": int(os.environ.get("BUREAU_SESSION_IDLE_MINUTES", "30")),
