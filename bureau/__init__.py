@@ -7,7 +7,7 @@ from flask import Flask
 from bureau import config, database, i18n, security
 from bureau.domain import settings
 from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail
-from bureau.web import params
+from bureau.web.common import params
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
         models,  # noqa: F401  (registers the models with SQLAlchemy)
         ratelimit,  # registers the `database://` limit store
     )
-    from bureau.web.auth import init_login
+    from bureau.web.account.views import init_login
 
     db.init_app(app)
     database.init_app(app)  # migrations, SQLite's settings, the file and schema checks
@@ -79,35 +79,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from bureau.web import (
-        admin,
-        api,
-        auth,
-        cases,
-        desk,
-        errors,
-        experts,
-        feedback_desk,
-        labels,
-        main,
-        navigation,
-        public,
-        taxonomy,
-    )
+    """One blueprint per web area (bureau/web/<area>/, one URL prefix each), the error
+    pages, and what every template may use."""
+    from bureau.web import account, admin, api, cases, commission, desk, experts, public
+    from bureau.web.common import errors, labels, navigation
 
-    for module in (main, auth, desk, cases, experts, admin, taxonomy, api, errors):
-        app.register_blueprint(module.bp)
-    for module in (public, feedback_desk):  # the citizen-facing site and its desk side
-        app.register_blueprint(module.bp)
-    from bureau.web import audit, mfa, outbox, privacy
-
-    # audit trail, two-factor login, subject requests, failing mail
-    for module in (audit, mfa, privacy, outbox):
-        app.register_blueprint(module.bp)
-    from bureau.web import commission, open_data, recommendations
-
-    for module in (commission, recommendations, open_data):  # anonymised statistics
-        app.register_blueprint(module.bp)
+    for area in (public, account, desk, cases, experts, commission, admin, api):
+        app.register_blueprint(area.bp)
+    app.register_blueprint(errors.bp)
     app.context_processor(navigation.template_globals)
     app.context_processor(labels.template_globals)
 

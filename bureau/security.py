@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedHosts(app.wsgi_app, app.config)
     app.after_request(set_security_headers)
 
-    from bureau.web import sessions
+    from bureau.web.common import sessions
 
     sessions.init_app(app)
 

@@ -32,7 +32,7 @@ class Receipt(db.Model):
 
 class KeptForm(db.Model):
     """A form posted after its user's session had ended: kept, so that after logging in
-    again the user finds the same page with what was typed (bureau/web/kept_forms.py)."""
+    again the user finds the same page with what was typed (bureau/web/common/kept_forms.py)."""
 
     __tablename__ = "kept_form"
 

@@ -1,1 +1,2 @@
-"""Blueprints: thin views that parse input, call one domain function and render."""
+"""The web areas: one package per URL prefix, one blueprint each, thin views that parse
+input, call the domain and render; `common/` holds what the areas share."""

@@ -1,7 +1,7 @@
 // Staff pages: a warning two minutes before the session ends for want of activity, with
 // "Остани в системата". Typing is not activity the server sees, so a long text would
 // otherwise meet the login page; a form sent after the end is kept anyway
-// (bureau/web/kept_forms.py). The server's own count decides: another tab may have kept
+// (bureau/web/common/kept_forms.py). The server's own count decides: another tab may have kept
 // the session alive, so the page asks before it warns.
 (() => {
   const data = document.currentScript.dataset;

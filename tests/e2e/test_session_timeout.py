@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from bureau.extensions import db
 from bureau.models import Status
-from bureau.web import sessions
+from bureau.web.common import sessions
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user
 

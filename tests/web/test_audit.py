@@ -313,7 +313,7 @@ def test_each_act_reads_as_a_bulgarian_sentence_with_names_linked(client, login_
 
 
 def test_every_action_has_a_sentence(client, login_as):
-    from bureau.web import audit_text
+    from bureau.web.admin import audit_text
 
     assert set(audit.ACTIONS) <= set(audit_text.ACTIONS_SAID)
     login_as(Role.ADMIN)

@@ -393,7 +393,7 @@ def test_hostile_emails_get_the_generic_refusal(client, email):
         data=f"email={email}&password=wrong+password%21",
         content_type="application/x-www-form-urlencoded",
     )
-    if email.startswith("a%00"):  # a NUL is refused before any view (bureau/web/params.py)
+    if email.startswith("a%00"):  # a NUL is refused before any view (bureau/web/common/params.py)
         assert response.status_code == 400
         assert "Текстът съдържа непозволени знаци." in response.text
         return

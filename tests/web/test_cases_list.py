@@ -11,7 +11,7 @@ from bureau.domain import accounts, clock, taxonomy
 from bureau.domain.cases import lifecycle
 from bureau.extensions import db
 from bureau.models import ReferenceCounter, Role, Status
-from bureau.web import helpers
+from bureau.web.common import loaders as helpers
 from tests.casework import count_statements, make_coordinator, make_expert, move_to, signed_in
 from tests.factories import make_inquiry, make_office, make_user
 

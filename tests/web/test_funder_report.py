@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bureau.extensions import db
 from bureau.models import AuditEntry, Role
-from bureau.web import stats_labels
+from bureau.web.common import labels as stats_labels
 from tests.factories import make_inquiry, make_office, without_adjustment
 
 SECRET = "Христофорина Уникалова"

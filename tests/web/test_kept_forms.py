@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bureau.domain import kept_forms
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, KeptForm, Role, Status, utcnow
-from bureau.web import sessions
+from bureau.web.common import sessions
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bureau.domain import mfa
 from bureau.extensions import db
 from bureau.models import AuditEntry, RecoveryCode, Role, TotpCredential
-from bureau.web import sessions
+from bureau.web.common import sessions
 from tests.factories import PASSWORD, make_user
 
 T0 = 1_800_000_000.0

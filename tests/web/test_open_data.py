@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bureau.domain import recommendations
+from bureau.domain import accounts, recommendations
 from bureau.domain.clock import sofia_today
 from bureau.domain.recommendations import Draft
 from bureau.extensions import db
@@ -116,6 +116,17 @@ def test_api_needs_no_token_and_ignores_sessions(client, login_as):
     assert client.get(API).status_code == 200
     client.post("/logout")
     assert client.get(API).status_code == 200
+
+
+def test_api_answers_alike_and_stays_cacheable_with_a_token(client):
+    log(6)
+    token = accounts.issue_api_token(make_user(Role.COMMISSION))
+    db.session.commit()
+    anonymous = client.get(API)
+    with_token = client.get(API, headers={"Authorization": f"Bearer {token}"})
+    assert with_token.status_code == 200
+    assert with_token.get_json() == anonymous.get_json()
+    assert with_token.headers["Cache-Control"] == "public, max-age=3600"
 
 
 def test_submitted_recommendations_are_public_and_drafts_are_not(client):

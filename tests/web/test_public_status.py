@@ -322,6 +322,6 @@ def test_hostile_references_get_a_bulgarian_refusal(client, reference):
     )
     refused = response.status_code == 200 and REFUSED in response.text
     too_long = response.status_code == 422 and "по-дълго от 40 символа" in response.text
-    # A NUL is refused before any view, with its own message (bureau/web/params.py).
+    # A NUL is refused before any view, with its own message (bureau/web/common/params.py).
     unreadable = response.status_code == 400 and "непозволени знаци" in response.text
     assert refused or too_long or unreadable

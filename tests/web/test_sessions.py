@@ -3,7 +3,7 @@ cookie flags, no remember-me, and an old cookie replayed after time-out or logou
 
 import pytest
 
-from bureau.web import sessions
+from bureau.web.common import sessions
 from tests.factories import PASSWORD, make_user
 
 T0 = 1_800_000_000  # a fixed moment; the tests move the clock by hand

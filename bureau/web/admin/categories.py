@@ -1,0 +1,68 @@
+"""The administrator edits the taxonomy under /admin/categories: categories, response
+times, subcategories."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from bureau.domain import DomainError, taxonomy
+from bureau.permissions import requires
+from bureau.web.admin.forms import CategoryForm, SubcategoryForm
+from bureau.web.admin.views import bp
+from bureau.web.common import audit
+from bureau.web.common.forms import form_error
+
+
+@bp.get("/categories/")
+@requires("admin.taxonomy")
+def categories():
+    return render_template(
+        "admin/categories.html", categories=taxonomy.categories(active_only=False)
+    )
+
+
+@bp.route("/categories/<category_code>", methods=["GET", "POST"])
+@requires("admin.taxonomy")
+def edit_category(category_code: str):
+    category = taxonomy.get_category(category_code) or abort(404)
+    form = CategoryForm(obj=category)
+    sub_form = SubcategoryForm(prefix="sub")
+    if form.validate_on_submit():
+        try:
+            taxonomy.update_category(
+                category, **{f.name: f.data for f in form if f.name != "csrf_token"}
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            audit.log("admin.taxonomy_updated", ("category", category.code))
+            flash(_("Промените са запазени."), "success")
+            return redirect(url_for("admin.categories"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/category_form.html", form=form, sub_form=sub_form, category=category
+    ), status
+
+
+@bp.post("/categories/<category_code>/subcategories")
+@requires("admin.taxonomy")
+def add_subcategory(category_code: str):
+    category = taxonomy.get_category(category_code) or abort(404)
+    sub_form = SubcategoryForm(prefix="sub")
+    if sub_form.validate_on_submit():
+        try:
+            taxonomy.add_subcategory(
+                category,
+                code=sub_form.code.data,
+                label_bg=sub_form.label_bg.data,
+                label_en=sub_form.label_en.data or "",
+            )
+        except DomainError as error:
+            form_error(sub_form, error)
+        else:
+            audit.log("admin.taxonomy_updated", ("category", category.code))
+            flash(_("Подкатегорията е добавена."), "success")
+            return redirect(url_for("admin.edit_category", category_code=category.code), 303)
+    form = CategoryForm(obj=category, formdata=None)
+    return render_template(
+        "admin/category_form.html", form=form, sub_form=sub_form, category=category
+    ), 422

@@ -1,0 +1,145 @@
+"""The administrator's forms: users, offices and their settlements, categories, and the
+erasure of a citizen's data."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from bureau.domain import offices
+from bureau.extensions import db
+from bureau.models import Office, Role
+from bureau.web.common.forms import EmailAddress
+from bureau.web.common.labels import ROLE_LABELS
+
+LANGUAGE_LABELS = [("bg", "Български"), ("en", "English")]
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Въведете e-mail.")), EmailAddress()],
+    )
+    name = StringField(_l("Име"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)])
+    # No role is preselected: left untouched, the first one (administrator) would be given.
+    role = SelectField(
+        _l("Роля"),
+        choices=[("", _l("— изберете роля —"))]
+        + [(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[AnyOf([r.value for r in Role], message=_l("Изберете роля."))],
+        validate_choice=False,
+        default="",
+    )
+    office = SelectField(
+        _l("Офис"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Задължителен за всички роли освен администратор."),
+    )
+    language = SelectField(_l("Език"), choices=LANGUAGE_LABELS)
+    active = BooleanField(_l("Активен"), default=True)
+    password = PasswordField(_l("Парола"), validators=[Optional(), Length(max=128)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office.choices = [(0, _("— без офис —"))] + [
+            (o.id, f"{o.code} — {o.name}") for o in offices.list_offices()
+        ]
+
+    def chosen_office(self) -> Office | None:
+        return db.session.get(Office, self.office.data) if self.office.data else None
+
+
+class SettlementForm(FlaskForm):
+    name = StringField(_l("Населено място"), validators=[DataRequired(_l("Въведете име.")),
+                                                          Length(max=100)])  # fmt: skip
+    ekatte = StringField(
+        _l("ЕКАТТЕ"), validators=[DataRequired(_l("Въведете код.")), Length(max=5)]
+    )
+    population = IntegerField(_l("Население"), validators=[Optional()])
+    active = BooleanField(_l("Активно"), default=True)
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Нова парола"), validators=[DataRequired(_l("Въведете нова парола.")), Length(max=128)]
+    )
+
+
+class OfficeForm(FlaskForm):
+    name = StringField(_l("Име"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)])
+    municipality = StringField(_l("Община"), validators=[Length(max=100)])
+    address = StringField(_l("Адрес"), validators=[Length(max=300)])
+    phone = StringField(_l("Телефон"), validators=[Length(max=50)])
+    email = StringField(_l("E-mail"), validators=[Optional(), EmailAddress()])
+    opening_hours = TextAreaField(_l("Работно време"), validators=[Length(max=1000)])
+    auto_assign = BooleanField(
+        _l("Възлагай новите запитвания автоматично на най-подходящия експерт")
+    )
+
+
+class CategoryForm(FlaskForm):
+    label_bg = StringField(
+        _l("Име (български)"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)]
+    )
+    label_en = StringField(
+        _l("Име (английски)"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)]
+    )
+    response_days = IntegerField(
+        _l("Срок за отговор (работни дни)"),
+        # InputRequired, not DataRequired: 0 is typed, and refused by the range.
+        validators=[InputRequired(_l("Въведете срок.")), NumberRange(1, 365)],
+    )
+    response_months = IntegerField(
+        _l("или срок в месеци (по закон)"), validators=[Optional(), NumberRange(1, 12)]
+    )
+    requires_municipal = BooleanField(_l("Изисква общински експерт"))
+    pause_when_waiting = BooleanField(_l("Срокът спира, докато се чака гражданинът"))
+    active = BooleanField(_l("Активна"))
+
+
+class SubcategoryForm(FlaskForm):
+    code = StringField(
+        _l("Код (латиница)"), validators=[DataRequired(_l("Въведете код.")), Length(max=60)]
+    )
+    label_bg = StringField(
+        _l("Име (български)"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)]
+    )
+    label_en = StringField(_l("Име (английски)"), validators=[Length(max=200)])
+
+
+class EraseForm(FlaskForm):
+    requested_by = StringField(
+        _l("Искането е предадено от"),
+        validators=[DataRequired(_l("Посочете кой е предал искането.")), Length(max=200)],
+        description=_l("Обикновено координаторът на офиса, приел искането на гражданина."),
+    )
+    received_on = DateField(
+        _l("Дата на искането"), validators=[InputRequired(_l("Посочете датата."))]
+    )
+    reason = TextAreaField(
+        _l("Основание"),
+        validators=[DataRequired(_l("Посочете основанието.")), Length(max=1000)],
+        description=_l("Напр. „Искане за изтриване по чл. 17 ОРЗД, вх. № …“."),
+    )
+    confirm = BooleanField(
+        _l("Разбирам, че данните ще бъдат заличени необратимо."),
+        validators=[DataRequired(_l("Потвърдете заличаването."))],
+    )

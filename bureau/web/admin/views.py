@@ -1,0 +1,198 @@
+"""The administrator's area under /admin (one blueprint, `admin`): users, their 2FA reset,
+offices and settlements here; categories, audit, privacy and outbox in their modules."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from bureau.domain import DomainError, accounts, mfa, offices
+from bureau.extensions import db
+from bureau.models import User
+from bureau.permissions import requires
+from bureau.web.admin.forms import OfficeForm, ResetPasswordForm, SettlementForm, UserForm
+from bureau.web.common import audit
+from bureau.web.common.forms import form_error
+from bureau.web.common.labels import ROLE_LABELS
+from bureau.web.common.params import page_number
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+USER_SORTS = {
+    "name": User.name,
+    "email": User.email,
+    "role": User.role,
+    "login": User.last_login_at,
+}
+
+
+@bp.get("/")
+@requires("admin.users")
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/users")
+@requires("admin.users")
+def users():
+    q = request.args.get("q", "").strip()
+    sort = request.args.get("sort", "name")
+    query = select(User).order_by(USER_SORTS.get(sort, User.name), User.id)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(User.email.like(like), User.name.ilike(f"%{q}%")))
+    if role := request.args.get("role"):
+        query = query.where(User.role == role)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    return render_template(
+        "admin/users.html", page=page, q=q, sort=sort, role=role, role_labels=ROLE_LABELS
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires("admin.users")
+def create_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            if not form.password.data:
+                raise DomainError(_l("Въведете начална парола."), "password")
+            user = accounts.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data,
+                office=form.chosen_office(),
+                language=form.language.data,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            audit.log("admin.user_created", user, role=user.role.value)
+            flash(_("Потребителят %(name)s е създаден.", name=user.name), "success")
+            return redirect(url_for("admin.users"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, user=None), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires("admin.users")
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    del form.password
+    # The e-mail is the login name: shown, never changed here, so not re-validated
+    # (accounts made from the command line, e.g. the demo's *.test ones, stay editable).
+    form.email.validators = []
+    form.email.data = user.email
+    form.email.render_kw = {"readonly": True}
+    if request.method == "GET":
+        form.office.data = user.office_id or 0
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                office=form.chosen_office(),
+                active=form.active.data,
+                language=form.language.data,
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            audit.log("admin.user_updated", user, role=user.role.value, active=user.active)
+            flash(_("Промените са запазени."), "success")
+            return redirect(url_for("admin.users"), 303)
+    status = 422 if request.method == "POST" else 200
+    reset_form = ResetPasswordForm()
+    return render_template(
+        "admin/user_form.html", form=form, user=user, reset_form=reset_form
+    ), status
+
+
+@bp.post("/users/<int:user_id>/password")
+@requires("admin.users")
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(
+                user, new=form.password.data, hash_method=current_app.config["PASSWORD_HASH_METHOD"]
+            )
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+        audit.log("admin.password_reset", user)
+        flash(
+            _("Паролата на %(name)s е сменена; сесиите му са прекратени.", name=user.name),
+            "success",
+        )
+    else:
+        flash(_("Въведете нова парола."), "danger")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.get("/offices")
+@requires("admin.offices")
+def office_list():
+    return render_template("admin/offices.html", offices=offices.list_offices())
+
+
+@bp.route("/offices/<code>", methods=["GET", "POST"])
+@requires("admin.offices")
+def edit_office(code: str):
+    office = offices.get_office(code) or abort(404)
+    form = OfficeForm(obj=office)
+    if form.validate_on_submit():
+        offices.update_office(office, **{f.name: f.data for f in form if f.name != "csrf_token"})
+        audit.log("admin.office_updated", office, office_id=office.id)
+        flash(_("Промените са запазени."), "success")
+        return redirect(url_for("admin.office_list"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/office_form.html", form=form, office=office, settlement_form=SettlementForm()
+    ), status
+
+
+@bp.post("/offices/<code>/settlements")
+@bp.post("/offices/<code>/settlements/<int:settlement_id>")
+@requires("admin.offices")
+def save_settlement(code: str, settlement_id: int | None = None):
+    office = offices.get_office(code) or abort(404)
+    settlement = None
+    if settlement_id is not None:
+        settlement = next((s for s in office.settlements if s.id == settlement_id), None)
+        if settlement is None:
+            abort(404)
+    form = SettlementForm()
+    if form.validate_on_submit():
+        try:
+            offices.save_settlement(
+                office, name=form.name.data, ekatte=form.ekatte.data,
+                population=form.population.data, active=form.active.data, settlement=settlement,
+            )  # fmt: skip
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            return redirect(url_for("admin.edit_office", code=office.code), 303)
+        audit.log("admin.office_updated", office, office_id=office.id, settlement=True)
+        flash(_("Населеното място е запазено."), "success")
+    else:
+        for errors in form.errors.values():
+            flash("; ".join(str(e) for e in errors), "danger")
+    return redirect(url_for("admin.edit_office", code=office.code), 303)
+
+
+@bp.post("/users/<int:user_id>/mfa-reset")
+@requires("admin.users")
+def reset_mfa(user_id: int):
+    """A lost phone and no recovery code: the administrator switches 2FA off; a role
+    that requires it enrols again at the next login."""
+    user = db.get_or_404(User, user_id)
+    mfa.disable(user)
+    audit.log("admin.mfa_reset", user)
+    flash(_("Двуфакторното влизане на %(name)s е нулирано.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)

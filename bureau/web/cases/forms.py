@@ -1,0 +1,97 @@
+"""The forms on a case page, each carrying the case's version for optimistic locking; and the
+paper feedback form the desk types in."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField
+from wtforms.validators import DataRequired, Length, Optional
+
+from bureau.domain.cases import feedback
+from bureau.domain.text import MAX_TEXT
+from bureau.web.common.feedback_forms import NOT_ANSWERED, SOLVED, YES_NO, FeedbackForm
+from bureau.web.common.forms import LongText
+from bureau.web.common.labels import CONTACT_LABELS, OUTCOME_LABELS
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class AssignForm(VersionedForm):
+    expert = IntegerField(validators=[DataRequired(_l("Изберете експерт."))])
+
+
+class DeclineForm(VersionedForm):
+    reason = LongText(
+        _l("Причина за отказа"),
+        validators=[DataRequired(_l("Посочете причина.")), Length(max=MAX_TEXT)],
+    )
+
+
+class TransitionForm(VersionedForm):
+    to = HiddenField(validators=[DataRequired()])
+    # Only the "resolve" button posts an outcome; the domain checks it where it is needed.
+    outcome = SelectField(
+        _l("Резултат"),
+        choices=[("", _l("— изберете —"))] + list(OUTCOME_LABELS.items()),
+        validate_choice=False,
+    )
+    summary = LongText(_l("Как е решен случаят"), validators=[Length(max=MAX_TEXT)])
+    reason = LongText(_l("Причина"), validators=[Length(max=MAX_TEXT)])
+
+
+class NoteForm(FlaskForm):
+    body = LongText(
+        _l("Вътрешна бележка"),
+        validators=[DataRequired(_l("Напишете бележката.")), Length(max=MAX_TEXT)],
+        description=_l("Вижда се само от служителите на бюрото."),
+    )
+
+
+class ContactForm(FlaskForm):
+    kind = SelectField(_l("Вид"), choices=CONTACT_LABELS)
+    body = LongText(
+        _l("Какво беше казано"),
+        validators=[DataRequired(_l("Опишете контакта.")), Length(max=MAX_TEXT)],
+    )
+
+
+class ReplyForm(VersionedForm):
+    body = LongText(
+        _l("Отговор до гражданина"),
+        validators=[DataRequired(_l("Напишете отговора до гражданина.")), Length(max=MAX_TEXT)],
+        description=_l("Гражданинът го вижда на страницата за статус и в e-mail при решаване."),
+    )
+
+
+class ReferralForm(FlaskForm):
+    institution = SelectField(_l("Институция"), coerce=int, validators=[Optional()])
+    note = LongText(_l("Бележка към насочването"), validators=[Length(max=MAX_TEXT)])
+    consent = BooleanField(_l("Гражданинът е съгласен данните му да се предадат на институцията"))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Файл"), validators=[FileRequired(_l("Изберете файл."))])
+
+
+class PaperFeedbackForm(FeedbackForm):
+    """The paper form typed in by the desk: citizens may leave questions unanswered."""
+
+    problem_solved = RadioField(
+        _l("Решен ли е проблемът?"), choices=[*SOLVED, NOT_ANSWERED], default="",
+        validators=[Optional()],
+    )  # fmt: skip
+    would_recommend = RadioField(
+        _l("Би ли препоръчал(а) бюрото?"), choices=[*YES_NO, NOT_ANSWERED], default="",
+        validators=[Optional()],
+    )  # fmt: skip
+    comment = LongText(
+        _l("Коментар от анкетата (по желание)"),
+        validators=[Optional(), Length(max=feedback.MAX_COMMENT)],
+        description=_l("Препишете го дословно. Вижда го само координаторът."),
+    )

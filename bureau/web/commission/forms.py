@@ -1,0 +1,79 @@
+"""The commission's forms: a recommendation, and a response to it."""
+
+from datetime import date
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Regexp
+
+from bureau.domain import taxonomy
+from bureau.domain.recommendations import Draft
+
+MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Въведете месец във вида ГГГГ-ММ."))
+
+
+class RecommendationForm(FlaskForm):
+    title = StringField(
+        _l("Заглавие"), validators=[DataRequired(_l("Въведете заглавие.")), Length(max=200)]
+    )
+    text = TextAreaField(
+        _l("Текст на препоръката"),
+        validators=[DataRequired(_l("Въведете текста на препоръката.")), Length(max=20000)],
+    )
+    addressee = StringField(
+        _l("До"),
+        description=_l(
+            "Например: Общински съвет, кмет на общината, дирекция „Социално подпомагане“"
+        ),
+        validators=[DataRequired(_l("Посочете до кого е препоръката.")), Length(max=200)],
+    )
+    categories = SelectMultipleField(
+        _l("Категории, за които се отнася"),
+        validators=[DataRequired(_l("Изберете поне една категория."))],
+        validate_choice=False,
+    )
+    evidence_from = StringField(
+        _l("Данни от месец"), validators=[DataRequired(_l("Въведете месец.")), MONTH],
+        render_kw={"type": "month", "placeholder": "ГГГГ-ММ"},
+    )  # fmt: skip
+    evidence_to = StringField(
+        _l("до месец"), validators=[DataRequired(_l("Въведете месец.")), MONTH],
+        render_kw={"type": "month", "placeholder": "ГГГГ-ММ"},
+    )  # fmt: skip
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = str(get_locale() or "bg")
+        self.categories.choices = [(c.code, c.label(locale)) for c in taxonomy.categories()]
+
+    def draft(self) -> Draft:
+        return Draft(
+            title=self.title.data or "",
+            text=self.text.data or "",
+            addressee=self.addressee.data or "",
+            categories=list(self.categories.data or []),
+            evidence_from=_month(self.evidence_from.data),
+            evidence_to=_month(self.evidence_to.data),
+        )
+
+
+class ResponseForm(FlaskForm):
+    status = SelectField(_l("Нов статус"), validate_choice=False)
+    on = DateField(_l("Дата"), validators=[DataRequired(_l("Въведете дата."))])
+    text = TextAreaField(_l("Отговор или бележка"), validators=[Length(max=20000)])
+    version = HiddenField()
+
+
+def _month(value: str) -> date:
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)

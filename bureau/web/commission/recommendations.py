@@ -1,0 +1,169 @@
+"""The commission's recommendations register, under /commission/recommendations (the
+commission blueprint of views.py)."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from bureau.domain import DomainError, NotFound, recommendations, statistics
+from bureau.domain.clock import sofia_today
+from bureau.domain.recommendations import NEXT, STALE
+from bureau.domain.statistics import Period
+from bureau.extensions import db
+from bureau.models import RecommendationStatus
+from bureau.permissions import can, requires
+from bureau.web.commission.forms import RecommendationForm, ResponseForm
+from bureau.web.commission.views import bp, threshold
+from bureau.web.common import audit, params
+from bureau.web.common.forms import form_error
+from bureau.web.common.labels import RECOMMENDATION_STATUS, Labels
+from bureau.web.common.loaders import stats_query_or_404
+
+STATUS_LABELS = RECOMMENDATION_STATUS
+
+
+def _version(form) -> int:
+    return params.integer(form.version.data, "version", minimum=0, maximum=params.MAX_ID,
+                          default=0)  # fmt: skip
+
+
+def _load(recommendation_id: int, permission: str = "stats.view"):
+    try:
+        recommendation = recommendations.get(recommendation_id)
+    except NotFound:
+        abort(404)
+    if not can(current_user, permission, recommendation):
+        abort(404)  # another office's: as if it did not exist
+    return recommendation
+
+
+@bp.get("/recommendations/", endpoint="recommendations")
+@requires("stats.view")
+def recommendation_list():
+    query = stats_query_or_404(request.args)
+    items = recommendations.for_office(query.office)
+    return render_template(
+        "commission/recommendations.html", items=items, query=query, statuses=STATUS_LABELS
+    )
+
+
+@bp.route("/recommendations/new", methods=["GET", "POST"])
+@requires("recommendation.edit")
+def new_recommendation():
+    form = RecommendationForm()
+    if form.validate_on_submit():
+        try:
+            recommendation = recommendations.create(
+                current_user.office, form.draft(), actor=current_user
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            audit.log("recommendation.changed", ("recommendation", recommendation.id))
+            flash(_("Препоръката е записана като чернова."), "success")
+            return _to_page(recommendation)
+    status = 422 if form.is_submitted() else 200
+    return render_template("commission/recommendation_form.html", form=form), status
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+@requires("stats.view")
+def show_recommendation(recommendation_id: int):
+    recommendation = _load(recommendation_id)
+    return _render_show(recommendation, _response_form(recommendation))
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@requires("recommendation.edit")
+def edit_recommendation(recommendation_id: int):
+    recommendation = _load(recommendation_id, "recommendation.edit")
+    # Only a GET fills the form from the record: a POST shows what was sent, or its gaps.
+    form = RecommendationForm(obj=recommendation if request.method == "GET" else None)
+    if request.method == "GET":
+        form.evidence_from.data = f"{recommendation.evidence_from:%Y-%m}"
+        form.evidence_to.data = f"{recommendation.evidence_to:%Y-%m}"
+        form.version.data = str(recommendation.version)
+    elif form.validate_on_submit():
+        try:
+            recommendations.update(
+                recommendation, form.draft(), version=_version(form), actor=current_user
+            )
+        except (DomainError, StaleDataError) as error:
+            _refuse(form, error)
+        else:
+            audit.log("recommendation.changed", ("recommendation", recommendation.id))
+            flash(_("Препоръката е запазена."), "success")
+            return _to_page(recommendation)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "commission/recommendation_form.html", form=form, recommendation=recommendation
+    ), status
+
+
+@bp.post("/recommendations/<int:recommendation_id>/respond")
+@requires("recommendation.edit")
+def respond_to_recommendation(recommendation_id: int):
+    recommendation = _load(recommendation_id, "recommendation.edit")
+    form = _response_form(recommendation)
+    if form.validate_on_submit():
+        try:
+            recommendations.respond(
+                recommendation, status=form.status.data, on=form.on.data,
+                text=form.text.data or "", version=_version(form),
+                actor=current_user, today=sofia_today(),
+            )  # fmt: skip
+        except (DomainError, StaleDataError) as error:
+            _refuse(form, error)
+        else:
+            audit.log("recommendation.changed", ("recommendation", recommendation.id))
+            flash(_("Статусът на препоръката е променен."), "success")
+            return _to_page(recommendation)
+    return _render_show(_load(recommendation_id), form), 422
+
+
+def _to_page(recommendation):
+    return redirect(url_for(".show_recommendation", recommendation_id=recommendation.id), 303)
+
+
+def _refuse(form, error) -> None:
+    if isinstance(error, StaleDataError):
+        db.session.rollback()
+        error = DomainError(STALE)
+    form_error(form, error)
+
+
+def _response_form(recommendation) -> ResponseForm:
+    form = ResponseForm()
+    choices = NEXT[RecommendationStatus(recommendation.status)]
+    form.status.choices = [(s.value, STATUS_LABELS[s]) for s in choices]
+    if not form.is_submitted():
+        form.version.data = str(recommendation.version)
+        form.on.data = sofia_today()
+    return form
+
+
+def _render_show(recommendation, form):
+    labels = Labels([recommendation.office_id])
+    table = evidence_table(
+        recommendation.office, recommendation.evidence_from, recommendation.evidence_to
+    )
+    return render_template(
+        "commission/recommendation.html",
+        recommendation=recommendation,
+        form=form,
+        labels=labels,
+        evidence=table,
+        statuses=STATUS_LABELS,
+    )
+
+
+def evidence_table(office, first: date, last: date):
+    """The category × month table of the evidence period, exactly as the dashboard shows it."""
+    try:
+        period = Period.between(first, last)
+    except DomainError:
+        return None
+    return statistics.category_table([office.id], period, k=threshold())

@@ -1,0 +1,67 @@
+"""What every form of the web shares: fields and validators that apply the domain's
+rules, and the way a domain error reaches the form."""
+
+from flask import flash
+from wtforms import TextAreaField
+from wtforms.validators import ValidationError
+
+from bureau.domain import DomainError, citizens, emails, text
+from bureau.domain.cases import intake
+
+
+class EmailAddress:
+    """Form validator: the domain's rule for e-mail addresses (bureau/domain/emails.py);
+    the field keeps the normalised form. An empty field is left to Optional()."""
+
+    field_flags = {"maxlength": emails.MAX_LENGTH}
+
+    def __call__(self, form, field) -> None:
+        if not (field.data or "").strip():
+            return
+        try:
+            field.data = emails.parse(field.data).normalized
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
+
+
+class LongText(TextAreaField):
+    """A text box whose line breaks count once, as the browser's maxlength and the page's
+    counter (static/js/forms.js) count them; the browser sends each as CR LF."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "TextAreaField"  # rendered as one by the templates
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = text.one_line_break(self.data)
+
+
+class PhoneNumber:
+    """Form validator: the domain's rule for phone numbers (citizens.normalise_phone), so
+    a wrong phone is named beside the form's other errors. An empty field passes."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            field.data = citizens.normalise_phone(field.data)
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a domain error next to its field, or as a message if it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "danger")
+
+
+def sent_before(form, offices: list, actor):
+    """The inquiry this form's one-time token already made: the same form sent again
+    (Back, then "Запиши") answers with it, whatever it says now. Not for a form refused
+    for its CSRF token, which may come from anywhere."""
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        return None
+    return intake.logged_with(form.token.data, offices, actor)

@@ -1,0 +1,321 @@
+"""What people read for each stable code, in their language: the codes of a case, the
+roles, and the statistics' table titles, row and column labels and cell text."""
+
+from datetime import date
+
+from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from bureau.domain.statistics.suppression import Cell
+from bureau.extensions import db
+from bureau.models import (
+    Affiliation,
+    AgeBand,
+    Category,
+    Channel,
+    Flag,
+    Gender,
+    Institution,
+    Office,
+    Outcome,
+    Role,
+    Settlement,
+    Status,
+    Urgency,
+)
+
+CHANNEL_LABELS = {
+    Channel.WALK_IN: _l("На място"),
+    Channel.PHONE: _l("По телефона"),
+    Channel.EMAIL: _l("По e-mail"),
+    Channel.ONLINE: _l("Онлайн"),
+    Channel.OUTREACH: _l("Изнесена приемна"),
+}
+GENDER_LABELS = {
+    Gender.FEMALE: _l("жена"),
+    Gender.MALE: _l("мъж"),
+    Gender.OTHER: _l("друго"),
+    Gender.UNDISCLOSED: _l("не е посочено"),
+}
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_18: _l("под 18"),
+    AgeBand.A18_24: "18–24",
+    AgeBand.A25_34: "25–34",
+    AgeBand.A35_44: "35–44",
+    AgeBand.A45_54: "45–54",
+    AgeBand.A55_64: "55–64",
+    AgeBand.A65_PLUS: _l("65 и повече"),
+    AgeBand.UNDISCLOSED: _l("не е посочено"),
+}
+FLAG_LABELS = {
+    Flag.UNEMPLOYED: _l("безработен"),
+    Flag.DISABILITY: _l("с увреждане"),
+    Flag.PENSIONER: _l("пенсионер"),
+    Flag.MINORITY: _l("малцинство"),
+    Flag.SINGLE_PARENT: _l("самотен родител"),
+}
+STATUS_LABELS = {
+    Status.NEW: _l("ново"),
+    Status.ASSIGNED: _l("възложено"),
+    Status.IN_PROGRESS: _l("в работа"),
+    Status.WAITING: _l("чака гражданина"),
+    Status.RESOLVED: _l("решено"),
+    Status.CLOSED: _l("приключено"),
+}
+OUTCOME_LABELS = {
+    Outcome.INFORMATION_PROVIDED.value: _l("Предоставена информация"),
+    Outcome.ADVICE_GIVEN.value: _l("Дадена консултация"),
+    Outcome.REFERRED.value: _l("Насочен към институция"),
+    Outcome.DOCUMENT_DRAFTED.value: _l("Изготвен документ"),
+    Outcome.SIGNAL_FILED.value: _l("Подаден сигнал или предложение до общината"),
+    Outcome.ESCALATED.value: _l("Отнесен до комисията"),
+    Outcome.COULD_NOT_HELP.value: _l("Не можахме да помогнем"),
+    Outcome.WITHDREW.value: _l("Гражданинът се отказа"),
+}
+AFFILIATION_LABELS = {Affiliation.NGO: _l("НПО"), Affiliation.MUNICIPAL: _l("общински")}
+URGENCY_LABELS = {Urgency.NORMAL: _l("обичайна"), Urgency.URGENT: _l("спешно")}
+EVENT_LABELS = {
+    "created": _l("Запитването е заведено"),
+    "assigned": _l("Възложено"),
+    "accepted": _l("Прието от експерта"),
+    "declined": _l("Отказано от експерта"),
+    "status_changed": _l("Смяна на статуса"),
+    "note": _l("Вътрешна бележка"),
+    "contact": _l("Контакт с гражданина"),
+    "referral": _l("Насочване към институция"),
+    "attachment": _l("Прикачен файл"),
+    "reply": _l("Отговор до гражданина"),
+    "pin_reset": _l("Издаден е нов ПИН"),
+}
+SOLVED_LABELS = {"yes": _l("да"), "partly": _l("отчасти"), "no": _l("не")}
+MAIL_STATUS_LABELS = {
+    "pending": _l("чака изпращане"),
+    "sent": _l("изпратено"),
+    "failed": _l("неизпратено"),
+}
+ROLE_LABELS = {
+    Role.ADMIN: _l("Администратор"),
+    Role.COORDINATOR: _l("Координатор"),
+    Role.DESK: _l("Приемна"),
+    Role.EXPERT: _l("Експерт"),
+    Role.COMMISSION: _l("Комисия"),
+}
+CONTACT_LABELS = [
+    ("phone", _l("Телефонен разговор")),
+    ("visit", _l("Посещение")),
+    ("letter", _l("Писмо")),
+    ("email", _l("E-mail")),
+]
+
+
+def label(mapping: dict, code) -> str:
+    """The label of a code, or the code itself if it has none."""
+    return str(mapping.get(code, code)) if code else ""
+
+
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def template_globals() -> dict:
+    return {
+        "channel_label": lambda c: label(CHANNEL_LABELS, c),
+        "gender_label": lambda c: label(GENDER_LABELS, c),
+        "age_band_label": lambda c: label(AGE_BAND_LABELS, c),
+        "flag_label": lambda c: label(FLAG_LABELS, c),
+        "status_label": lambda c: label(STATUS_LABELS, c),
+        "urgency_label": lambda c: label(URGENCY_LABELS, c),
+        "event_label": lambda c: label(EVENT_LABELS, c),
+        "outcome_label": lambda c: label(OUTCOME_LABELS, c),
+        "affiliation_label": lambda c: label(AFFILIATION_LABELS, c),
+        "solved_label": lambda c: label(SOLVED_LABELS, c),
+        "mail_status_label": lambda c: label(MAIL_STATUS_LABELS, c),
+        "role_label": role_label,
+    }
+
+
+# --- the statistics ---------------------------------------------------------------------
+
+TITLES = {
+    "category_month": _l("Запитвания по категории и месеци"),
+    "category": _l("Запитвания по категории"),
+    "month": _l("Запитвания по месеци"),
+    "settlement": _l("Запитвания по населени места"),
+    "channel": _l("Запитвания по канал"),
+    "gender": _l("Запитвания по пол (цялата община)"),
+    "age_band": _l("Запитвания по възраст (цялата община)"),
+    "flags": _l("Уязвими групи (един човек може да е в няколко)"),
+    "outcome": _l("Резултати от решените случаи"),
+    "referral": _l("Насочвания по институции"),
+    "deadline": _l("Решени в срок"),
+    "open": _l("Отворени случаи днес (от получените през периода)"),
+    "satisfaction": _l("Удовлетвореност (1–5)"),
+    "solved": _l("Решен ли е проблемът"),
+    "recommend": _l("Биха ли препоръчали бюрото"),
+    "office_category": _l("Бюра по категории"),
+    "office_channel": _l("Бюра по канал"),
+    "funder_sex": _l("Участия по пол"),
+    "funder_age": _l("Участия по възраст"),
+    "funder_disadvantaged": _l("Участия на лица в неравностойно положение"),
+}
+# Sheet names of the XLSX exports (≤ 31 characters; the file name takes them too).
+SHEETS = {
+    "category_month": _l("По категории и месеци"),
+    "category": _l("По категории"),
+    "month": _l("По месеци"),
+    "settlement": _l("По населени места"),
+    "channel": _l("По канал"),
+    "gender": _l("По пол"),
+    "age_band": _l("По възраст"),
+    "flags": _l("Уязвими групи"),
+    "outcome": _l("Резултати"),
+    "referral": _l("Насочвания"),
+    "deadline": _l("Решени в срок"),
+    "open": _l("Отворени случаи"),
+    "satisfaction": _l("Удовлетвореност"),
+    "solved": _l("Решен ли е проблемът"),
+    "recommend": _l("Биха препоръчали"),
+    "office_category": _l("Бюра по категории"),
+    "office_channel": _l("Бюра по канал"),
+    "funder_sex": _l("Участия по пол"),
+    "funder_age": _l("Участия по възраст"),
+    "funder_disadvantaged": _l("В неравностойно положение"),
+}
+FIXED = {
+    "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
+    "open": {"on_track": _l("в срок"), "overdue": _l("просрочени")},
+    "solved": SOLVED_LABELS,
+    "recommend": {"yes": _l("да"), "no": _l("не")},
+    "funder_sex": {"female": _l("жени"), "male": _l("мъже"), "other": _l("друг или непосочен")},
+    "funder_age": {
+        "under_25": _l("под 25 г."),
+        "25_54": _l("25–54 г."),
+        "55_plus": _l("55 и повече г."),
+        "unknown": _l("неизвестна"),
+    },
+    "funder_disadvantaged": {
+        "disadvantaged": _l("в неравностойно положение (поне един признак)"),
+        "none": _l("без признак"),
+    },
+}
+RECOMMENDATION_STATUS = {
+    "draft": _l("чернова"),
+    "submitted": _l("внесена"),
+    "accepted": _l("приета"),
+    "partially_accepted": _l("приета частично"),
+    "rejected": _l("отхвърлена"),
+    "implemented": _l("изпълнена"),
+}
+FILTER_NAMES = {
+    "settlement": _l("Населено място"),
+    "category": _l("Категория"),
+    "channel": _l("Канал"),
+    "affiliation": _l("Експерти"),
+}
+COUNT = _l("Брой")
+TOTAL = _l("Общо")
+UNKNOWN = _l("не е посочено")
+SECONDARY_MARK = "×"
+
+
+class Labels:
+    """Labels of the codes in the tables, read once per request for the offices shown."""
+
+    def __init__(self, office_ids: list[int]):
+        locale = str(get_locale() or "bg")
+        self.categories = {c.code: c.label(locale) for c in db.session.scalars(select(Category))}
+        where = Settlement.office_id.in_(office_ids)
+        self.settlements = dict(
+            db.session.execute(select(Settlement.ekatte, Settlement.name).where(where)).all()
+        )
+        where = Institution.office_id.in_(office_ids)
+        self.institutions = dict(
+            db.session.execute(select(Institution.code, Institution.name).where(where)).all()
+        )
+        self.offices = {str(o.id): o.code for o in db.session.scalars(select(Office))}
+
+    def row(self, key: str, code: str) -> str:
+        if key in ("office_category", "office_channel"):
+            return self.offices.get(code, code)
+        if key in ("category_month", "category"):
+            return self.categories.get(code, code)
+        if key == "month":
+            return month_label(code)
+        if code == "":
+            return str(UNKNOWN)
+        mapping = {
+            "settlement": self.settlements,
+            "channel": CHANNEL_LABELS,
+            "gender": GENDER_LABELS,
+            "age_band": AGE_BAND_LABELS,
+            "flags": FLAG_LABELS,
+            "outcome": OUTCOME_LABELS,
+            "referral": self.institutions,
+            "affiliation": AFFILIATION_LABELS,
+            **FIXED,
+        }.get(key, {})
+        return label(mapping, code) or code
+
+    def filters(self, chosen: dict) -> list[tuple[str, str]]:
+        """The filters of an export in words: (what, which), e.g. ("Канал", "По телефона")."""
+        return [(str(FILTER_NAMES[key]), self.row(key, value))
+                for key, value in chosen.items() if value and key in FILTER_NAMES]  # fmt: skip
+
+    def column(self, key: str, code: str) -> str:
+        if key == "category_month":
+            return month_label(code)
+        if key == "office_category":
+            return self.categories.get(code, code)
+        if key == "office_channel":
+            return label(CHANNEL_LABELS, code)
+        return str(COUNT)
+
+
+def month_label(code: str) -> str:
+    """A month code as people write it: 2026-03 is 03.2026."""
+    year, _sep, month = code.partition("-")
+    return f"{month}.{year}" if month else code
+
+
+def cell_text(cell: Cell | None, threshold: int) -> str:
+    """The count as shown: 1 234, "<5" for a small count, × for one hidden beside it."""
+    if cell is None:
+        return ""
+    if not cell.suppressed:
+        return number(cell.count)
+    return f"<{threshold}" if cell.primary else SECONDARY_MARK
+
+
+def number(value, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" if not digits else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def period_label(start: date, end: date) -> str:
+    last = date.fromordinal(end.toordinal() - 1)
+    return f"{start.strftime('%d.%m.%Y')} – {last.strftime('%d.%m.%Y')}"
+
+
+def months_label(start: date, end: date, *, year: bool = True) -> str:
+    """Whole months in words: "януари–ноември 2025", "ноември 2025" (without the year:
+    "януари–ноември", when the sentence names it)."""
+    last = date.fromordinal(end.toordinal() - 1)
+    pattern = "LLLL y" if year else "LLLL"
+    if (start.year, start.month) == (last.year, last.month):
+        return format_date(start, pattern)
+    if start.year == last.year:
+        return f"{format_date(start, 'LLLL')}–{format_date(last, pattern)}"
+    return f"{format_date(start, 'LLLL y')} – {format_date(last, 'LLLL y')}"
+
+
+def comparison_label(board) -> str:
+    """What the headline figures are compared with, said plainly."""
+    previous = board.previous
+    if board.running:
+        return _("същите месеци на %(year)d (%(months)s)", year=previous.start.year,
+                 months=months_label(previous.start, previous.end, year=False))  # fmt: skip
+    return _("предходен период (%(months)s)", months=months_label(previous.start, previous.end))

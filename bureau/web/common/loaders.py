@@ -1,0 +1,69 @@
+"""Loaders the views share: a case the current user may act on (or 404), the statistics
+query of an office the user may see (or 404), and pages of a query counted only as far as
+a list needs."""
+
+from datetime import date
+
+from flask import abort, current_app
+from flask_login import current_user
+from sqlalchemy import Select, func, inspect, select
+
+from bureau.domain.cases import search
+from bureau.domain.clock import sofia_today
+from bureau.domain.statistics import query as stats_query
+from bureau.extensions import db
+from bureau.permissions import can
+from bureau.web.common import params
+
+# Past this many rows a list says "10 000+" instead of counting a million rows exactly;
+# a search stops sooner: "1 000+" tells the volunteer to type more of the name.
+COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000
+
+
+def paginate(
+    query: Select, *, count_query: Select | None = None, per_page=None, page=None, cap=COUNT_CAP
+):
+    """A page of the query, with the total counted only up to `cap` rows.
+
+    The page itself comes from an index; an exact count(*) would read every matching
+    row, which at a million cases costs more than everything else on the page."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    result = db.paginate(
+        query, page=page or params.page_number(), per_page=per_page, error_out=False, count=False
+    )
+    count_query = count_query if count_query is not None else query
+    entity = count_query.column_descriptions[0]["entity"]
+    key = inspect(entity).primary_key[0] if entity is not None else query.selected_columns[0]
+    only_keys = count_query.order_by(None).with_only_columns(key).limit(cap + 1)
+    capped = select(func.count()).select_from(only_keys.subquery())
+    total = db.session.scalar(capped) or 0
+    result.total = min(total, cap)
+    result.total_capped = total > cap
+    return result
+
+
+def case_page(filters, **options):
+    """A page of the current user's cases matching the filters: web list and API alike."""
+    return paginate(
+        search.cases(current_user, filters),
+        count_query=search.cases(current_user, filters, for_count=True),
+        cap=SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP,
+        **options,
+    )
+
+
+def case_or_404(reference: str, permission: str = "case.view"):
+    """The case if the current user may act on it; 404 alike for missing and foreign ones."""
+    case = search.find(reference)
+    if case is None or not can(current_user, permission, case):
+        abort(404)
+    return case
+
+
+def stats_query_or_404(args, today: date | None = None) -> stats_query.StatsQuery:
+    """The statistics query of the request's arguments, for an office the user may see."""
+    query = stats_query.parse(args, current_user, today or sofia_today())
+    if query.office is None:
+        abort(404)
+    return query

@@ -1,0 +1,127 @@
+"""The front desk: log an inquiry, print the receipt, find a returning citizen."""
+
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bureau.domain import DomainError, citizens, clock
+from bureau.domain.cases import intake, receipts, search
+from bureau.models import Inquiry
+from bureau.permissions import requires
+from bureau.web.common import audit
+from bureau.web.common.forms import form_error, sent_before
+from bureau.web.common.kept_forms import keeps_typed
+from bureau.web.common.loaders import case_or_404, paginate
+from bureau.web.common.urls import public_status_url, qr_svg
+from bureau.web.desk.forms import IntakeForm
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+
+@bp.get("/")
+@requires("case.create")
+def home():
+    q = request.args.get("q", "").strip()
+    filters = search.CaseFilters(q=q)
+    if not q:
+        filters.since = clock.today_since(clock.local_now())
+    page = paginate(
+        search.cases(current_user, filters),
+        count_query=search.cases(current_user, filters, for_count=True),
+    )
+    audit.log("case.list", results=page.total, page=page.page, search=bool(q))
+    return render_template("desk/home.html", page=page, q=q)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("case.create")
+@keeps_typed
+def new_inquiry():
+    office = current_user.office
+    form = IntakeForm(office, str(get_locale()))
+    if form.validate_on_submit():
+        try:
+            inquiry, pin = intake.log_inquiry(form.to_data(), office=office, actor=current_user)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            audit.log("case.create", inquiry, new=pin is not None)
+            return _to_receipt(inquiry, pin)
+    elif first := sent_before(form, [office], current_user):
+        return _to_receipt(first, None)
+    status = 422 if request.method == "POST" else 200
+    return render_template("desk/intake.html", form=form), status
+
+
+def _to_receipt(inquiry: Inquiry, pin: str | None):
+    """To the receipt, with a one-time token for the PIN in its address (never the PIN).
+
+    The same form sent again (Back, then "Запиши") finds the first inquiry: its PIN if it
+    was never shown, else the receipt without it, and a word that nothing new was made."""
+    if pin is not None:
+        token = receipts.issue(inquiry, pin, user=current_user)
+    else:
+        token = receipts.reissue(inquiry, user=current_user)
+        flash(
+            _("Това запитване вече е записано — формулярът беше изпратен повторно и ново "
+              "запитване не е създадено. За следващия гражданин натиснете „Ново запитване“."),
+            "info",
+        )  # fmt: skip
+    return redirect(url_for("desk.receipt", reference=inquiry.reference, r=token), 303)
+
+
+@bp.get("/receipt/<reference>")
+@requires("case.create")
+def receipt(reference: str):
+    inquiry = _load(reference)
+    audit.log("case.receipt", inquiry)
+    # Shown once, to the desk user who saved it; a lost PIN is replaced ("new PIN").
+    taken = receipts.take(request.args.get("r"), user=current_user, inquiry=inquiry)
+    pin = taken[1] if taken else None
+    status_url = public_status_url(inquiry.reference)
+    return render_template(
+        "desk/receipt.html", inquiry=inquiry, pin=pin, status_url=status_url, qr=qr_svg(status_url)
+    )
+
+
+@bp.post("/receipt/<reference>/pin")
+@requires("case.reset_pin")
+def reset_pin(reference: str):
+    inquiry = _load(reference, "case.reset_pin")
+    pin = intake.reset_pin(inquiry, actor=current_user)
+    audit.log("case.pin_reset", inquiry)
+    token = receipts.issue(inquiry, pin, user=current_user)
+    flash(_("Издаден е нов ПИН. Старата разписка вече не важи."), "warning")
+    return redirect(url_for("desk.receipt", reference=inquiry.reference, r=token), 303)
+
+
+@bp.get("/citizens")
+@requires("case.create")
+def find_citizens():
+    """Returning citizens of the office whose name or phone matches, for the intake form."""
+    found = citizens.find(current_user.office_id, request.args.get("q", "").strip())
+    audit.log("citizen.search", results=len(found))
+    return jsonify(
+        citizens=[
+            {
+                "id": c.id,
+                "name": c.name or "",
+                "phone": c.phone or "",
+                "settlement": c.settlement.name if c.settlement else "",
+            }
+            for c in found
+        ]
+    )
+
+
+def _load(reference: str, permission: str = "case.create") -> Inquiry:
+    return case_or_404(reference, permission)

@@ -1,0 +1,8 @@
+"""The public site and the front door, one blueprint (`public`, no URL prefix): views.py
+(home, language, health, session clock, open data), inquiry.py (a citizen's own
+inquiry: status, online inquiry, feedback link), forms.py."""
+
+from bureau.web.public import inquiry, views
+
+bp = views.bp
+__all__ = ["bp", "inquiry", "views"]
