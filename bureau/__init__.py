@@ -92,10 +92,21 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from flask import g
+    from flask import g, request
 
     from bureau.domain import audit
     from bureau.permissions import enforce_declared_permission
+
+    @app.before_request
+    def _audit_source():
+        # What the domain audits in this request carries its address (and the API's mark).
+        source = audit.Source(request.remote_addr, api=request.blueprint == "api")
+        g.audit_source = audit.enter_source(source)
+
+    @app.teardown_request
+    def _end_audit_source(_error=None):
+        if (token := g.pop("audit_source", None)) is not None:
+            audit.leave_source(token)
 
     app.before_request(enforce_declared_permission)
 

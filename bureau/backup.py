@@ -37,8 +37,17 @@ def create(path: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_backup(Path(url.database), path)
     else:
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-              f"--file={path}", f"--dbname={_libpq_url(url)}"], url)  # fmt: skip
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={path}",
+                f"--dbname={_libpq_url(url)}",
+            ],
+            url,
+        )
     _archive_uploads(Path(current_app.config["UPLOAD_FOLDER"]), uploads_archive(path))
 
 
@@ -58,8 +67,18 @@ def restore(path: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_restore(path, Path(url.database))
     else:
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-              "--single-transaction", f"--dbname={_libpq_url(url)}", str(path)], url)  # fmt: skip
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={_libpq_url(url)}",
+                str(path),
+            ],
+            url,
+        )
     _extract_uploads(uploads_archive(path), Path(current_app.config["UPLOAD_FOLDER"]))
 
 

@@ -44,10 +44,11 @@ def demo_password(role: Role) -> str:
 @click.option("--cases", "n_cases", default=0, show_default=True, help="Inquiries to add.")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
 @click.option(
-    "--network", is_flag=True,
+    "--network",
+    is_flag=True,
     help="Also create the partner offices (Strumyani, Montana, Ihtiman, Belene) and share "
     "the cases among all five by population.",
-)  # fmt: skip
+)
 def load_demo(n_cases, seed, network):
     """Create Kresna, one demo user per role and N synthetic inquiries."""
     taxonomy.seed_default_taxonomy()
@@ -81,8 +82,9 @@ def load_demo(n_cases, seed, network):
         started = time.perf_counter()
         months = cube.rebuild_all([office.id for office, share in shares if share])
         db.session.commit()
-        click.echo(f"Statistics summary rebuilt: {months} months in "
-                   f"{time.perf_counter() - started:.1f} s.")  # fmt: skip
+        click.echo(
+            f"Statistics summary rebuilt: {months} months in {time.perf_counter() - started:.1f} s."
+        )
     _echo_logins_and_receipt()
 
 
@@ -96,16 +98,22 @@ def _network_shares(kresna, n_cases: int) -> list:
             email = f"{role.value}@{office.code.lower()}.test"
             if accounts.get_user_by_email(email) is None:
                 user = accounts.create_user(
-                    email=email, name=f"{role.value.title()} {office.municipality}", role=role,
-                    password=demo_password(role), office=office,
+                    email=email,
+                    name=f"{role.value.title()} {office.municipality}",
+                    role=role,
+                    password=demo_password(role),
+                    office=office,
                     hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-                )  # fmt: skip
+                )
                 if role == Role.EXPERT:
                     experts.update_profile(
-                        user, affiliation="municipal", organisation=office.municipality,
-                        capacity=40, on_leave_until=None,
+                        user,
+                        affiliation="municipal",
+                        organisation=office.municipality,
+                        capacity=40,
+                        on_leave_until=None,
                         category_ids=[c.id for c in taxonomy.categories()],
-                    )  # fmt: skip
+                    )
     db.session.flush()
     populations = [sum(s.population or 0 for s in o.settlements) or 1 for o in network]
     total = sum(populations)
@@ -118,14 +126,22 @@ def _demo_experts(office) -> None:
     categories = {c.code: c.id for c in taxonomy.categories()}
     for email, name, affiliation, organisation, codes in DEMO_EXPERTS:
         user = accounts.get_user_by_email(email) or accounts.create_user(
-            email=email, name=name, role=Role.EXPERT, password=demo_password(Role.EXPERT),
-            office=office, hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-        )  # fmt: skip
+            email=email,
+            name=name,
+            role=Role.EXPERT,
+            password=demo_password(Role.EXPERT),
+            office=office,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
         if user.expert_profile is None:
             experts.update_profile(
-                user, affiliation=affiliation, organisation=organisation, capacity=40,
-                on_leave_until=None, category_ids=[categories[c] for c in codes],
-            )  # fmt: skip
+                user,
+                affiliation=affiliation,
+                organisation=organisation,
+                capacity=40,
+                on_leave_until=None,
+                category_ids=[categories[c] for c in codes],
+            )
     offices.seed_institutions(office)
 
 

@@ -170,10 +170,16 @@ class _Generator:
         self.span = int(timedelta(days=365 * years).total_seconds())
         # Plain tuples: ORM attribute access would cost more than the rest of the work.
         self.categories = {
-            c.code: (c.id, c.code, c.response_days, c.response_months, c.label_bg.lower(),
-                     [(s.id, s.code, s.label_bg.lower()) for s in c.subcategories])
+            c.code: (
+                c.id,
+                c.code,
+                c.response_days,
+                c.response_months,
+                c.label_bg.lower(),
+                [(s.id, s.code, s.label_bg.lower()) for s in c.subcategories],
+            )
             for c in taxonomy.categories()
-        }  # fmt: skip
+        }
         self.pin_key = intake.pin_key()
         codes = [c for c in CATEGORY_WEIGHTS if c in self.categories]
         self.category_codes, self.category_cum = (
@@ -188,10 +194,13 @@ class _Generator:
         self.ids = {
             table: (db.session.scalar(select(func.max(model.id))) or 0)
             for table, model in (
-                ("inquiry", Inquiry), ("citizen", Citizen), ("event", Event),
-                ("stat_record", StatRecord), ("citizen_token", CitizenToken),
+                ("inquiry", Inquiry),
+                ("citizen", Citizen),
+                ("event", Event),
+                ("stat_record", StatRecord),
+                ("citizen_token", CitizenToken),
             )
-        }  # fmt: skip
+        }
         self.counters = {
             row.year: row.last
             for row in db.session.scalars(
@@ -281,32 +290,88 @@ class _Generator:
         fate = self._fate(local.date(), due, cat_code in self.municipal_categories)
         status, expert_id, affiliation, outcome, resolved_on, resolution_days = fate
         resolved_at = datetime.combine(resolved_on, received_at.time()) if resolved_on else None
-        rows["inquiry"].append((
-            inquiry_id, self.office_id, reference, intake.hash_pin(reference, pin, self.pin_key),
-            received_at, channel, cat_id, sub_id, settlement_id, urgency,
-            _choice(rng, PHRASES).format(topic=sub_label), status, due, citizen_id, expert_id,
-            None, outcome, RESOLUTION if outcome else None, REPLY if outcome else None, None, 1,
-            resolved_at or received_at, resolved_at,
-        ))  # fmt: skip
+        rows["inquiry"].append(
+            (
+                inquiry_id,
+                self.office_id,
+                reference,
+                intake.hash_pin(reference, pin, self.pin_key),
+                received_at,
+                channel,
+                cat_id,
+                sub_id,
+                settlement_id,
+                urgency,
+                _choice(rng, PHRASES).format(topic=sub_label),
+                status,
+                due,
+                citizen_id,
+                expert_id,
+                None,
+                outcome,
+                RESOLUTION if outcome else None,
+                REPLY if outcome else None,
+                None,
+                1,
+                resolved_at or received_at,
+                resolved_at,
+            )
+        )
         events = rows["event"]
         events.append(
             (self._next_id("event"), inquiry_id, "created", None, received_at, None, "{}")
         )
         if expert_id:
             data = f'{{"expert_id": {expert_id}}}'
-            events.append((self._next_id("event"), inquiry_id, "assigned", self.coordinator_id,
-                           received_at, None, data))  # fmt: skip
+            events.append(
+                (
+                    self._next_id("event"),
+                    inquiry_id,
+                    "assigned",
+                    self.coordinator_id,
+                    received_at,
+                    None,
+                    data,
+                )
+            )
         if resolved_at:
             data = f'{{"from": "in_progress", "to": "resolved", "outcome": "{outcome}"}}'
-            events.append((self._next_id("event"), inquiry_id, "status_changed", expert_id,
-                           resolved_at, None, data))  # fmt: skip
+            events.append(
+                (
+                    self._next_id("event"),
+                    inquiry_id,
+                    "status_changed",
+                    expert_id,
+                    resolved_at,
+                    None,
+                    data,
+                )
+            )
         overdue = resolved_on > due if resolved_on else status != "waiting" and due < self.today
-        rows["stat_record"].append((
-            self._next_id("stat_record"), inquiry_id, self.office_id, local.date(), cat_code,
-            sub_code, ekatte, channel, urgency, gender, age, *flags, status, due,
-            affiliation, outcome, resolved_on, resolution_days, overdue,
-            self.rng.getrandbits(31),  # the record's cell key (see anonymisation)
-        ))  # fmt: skip
+        rows["stat_record"].append(
+            (
+                self._next_id("stat_record"),
+                inquiry_id,
+                self.office_id,
+                local.date(),
+                cat_code,
+                sub_code,
+                ekatte,
+                channel,
+                urgency,
+                gender,
+                age,
+                *flags,
+                status,
+                due,
+                affiliation,
+                outcome,
+                resolved_on,
+                resolution_days,
+                overdue,
+                self.rng.getrandbits(31),  # the record's cell key (see anonymisation)
+            )
+        )
 
     def _fate(self, received_on: date, due: date, municipal: bool) -> tuple:
         """What became of a case by now: status, expert, affiliation, outcome, resolution."""
@@ -362,16 +427,28 @@ class _Generator:
             )
         flag_codes = ",".join(f for f, on in zip(FLAGS, flags, strict=True) if on)
         return (
-            citizen_id, self.office_id, name, phone, email, _name_key(name), phone_key(phone),
-            settlement_id, gender, age, flag_codes, when,
-            intake.CONSENT_NOTICE_VERSION, when,
-        )  # fmt: skip
+            citizen_id,
+            self.office_id,
+            name,
+            phone,
+            email,
+            _name_key(name),
+            phone_key(phone),
+            settlement_id,
+            gender,
+            age,
+            flag_codes,
+            when,
+            intake.CONSENT_NOTICE_VERSION,
+            when,
+        )
 
     def save_counters(self, connection) -> None:
         table = ReferenceCounter.__table__
         for year, last in self.counters.items():
-            connection.execute(table.delete().where(
-                table.c.office_id == self.office_id, table.c.year == year))  # fmt: skip
+            connection.execute(
+                table.delete().where(table.c.office_id == self.office_id, table.c.year == year)
+            )
             connection.execute(
                 table.insert().values(office_id=self.office_id, year=year, last=last)
             )

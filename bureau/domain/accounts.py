@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bureau.domain import DomainError, emails, throttle
@@ -213,6 +213,24 @@ def update_user(
         active,
         language,
     )
+
+
+USER_SORTS = {
+    "name": User.name,
+    "email": User.email,
+    "role": User.role,
+    "login": User.last_login_at,
+}
+
+
+def users(q: str = "", *, role: str | None = None, sort: str = "name") -> Select:
+    """The users whose e-mail or name holds `q`, of a role if given, in a USER_SORTS order."""
+    query = select(User).order_by(USER_SORTS.get(sort, User.name), User.id)
+    if q:
+        query = query.where(or_(User.email.like(f"%{q.lower()}%"), User.name.ilike(f"%{q}%")))
+    if role:
+        query = query.where(User.role == role)
+    return query
 
 
 def count_active_admins() -> int:

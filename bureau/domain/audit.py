@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -73,6 +74,46 @@ MAX_VALUE = 80
 CSV_COLUMNS = ["at_utc", "actor", "action", "object_type", "object_id", "office_id", "ip"]
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where the acts of this context come from: the request's network address, and
+    whether it came through the API (a command has neither)."""
+
+    ip: str | None = None
+    api: bool = False
+
+    def details(self) -> dict:
+        return {"api": True} if self.api else {}
+
+
+_source: ContextVar[Source | None] = ContextVar("bureau_audit_source", default=None)
+
+
+def enter_source(source: Source) -> Token:
+    """The web sets each request's source (bureau/__init__.py); `leave_source` resets it."""
+    return _source.set(source)
+
+
+def leave_source(token: Token) -> None:
+    _source.reset(token)
+
+
+def case_created(case: Inquiry, actor: User, *, new: bool) -> None:
+    """A case logged by staff (a citizen's own online inquiry has no actor to audit);
+    `new`: False when the same form sent again found the case it made the first time."""
+    source = _source.get() or Source()
+    details = {"new": new, **source.details()}
+    record("case.create", actor=actor, obj=case, details=details, ip=source.ip)
+
+
+def case_changed(case: Inquiry, step: str, actor: User) -> None:
+    """A change to a case, recorded by the domain function that made it, so every entry
+    point (the case page, the API, a command) is audited alike."""
+    source = _source.get() or Source()
+    details = {"step": step, **source.details()}
+    record("case.change", actor=actor, obj=case, details=details, ip=source.ip)
+
+
 def record(
     action: str,
     *,
@@ -83,8 +124,9 @@ def record(
     ip: str | None = None,
 ) -> AuditEntry:
     """Append one entry in the current transaction (it commits or rolls back with the act)."""
-    entry = AuditEntry(**entry_values(action, actor=actor, obj=obj, office_id=office_id,
-                                      details=details, ip=ip))  # fmt: skip
+    entry = AuditEntry(
+        **entry_values(action, actor=actor, obj=obj, office_id=office_id, details=details, ip=ip)
+    )
     db.session.add(entry)
     return entry
 
@@ -211,9 +253,16 @@ def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
     for entry in entries:
         actor = entry.actor.email if entry.actor else ""
         details = ";".join(f"{k}={v}" for k, v in sorted((entry.details or {}).items()))
-        row = [entry.at.isoformat(sep=" ", timespec="seconds"), actor, entry.action,
-               entry.object_type or "", entry.object_id or "", entry.office_id or "",
-               entry.ip or "", details]  # fmt: skip
+        row = [
+            entry.at.isoformat(sep=" ", timespec="seconds"),
+            actor,
+            entry.action,
+            entry.object_type or "",
+            entry.object_id or "",
+            entry.office_id or "",
+            entry.ip or "",
+            details,
+        ]
         writer.writerow([safe_cell(value) for value in row])
         yield flush()
 

@@ -28,10 +28,12 @@ def normalise_phone(text: str | None) -> str:
         return ""
     if not PHONE_SIGNS.match(phone):
         raise DomainError(
-            _l("Телефонът може да съдържа само цифри, интервали, тирета, скоби и „+“ "
-               "в началото — например 0888 123 456 или +359 888 123 456."),
+            _l(
+                "Телефонът може да съдържа само цифри, интервали, тирета, скоби и „+“ "
+                "в началото — например 0888 123 456 или +359 888 123 456."
+            ),
             "phone",
-        )  # fmt: skip
+        )
     digits = re.sub(r"[^0-9]", "", phone)
     international = phone.startswith("+") or digits.startswith("00")
     if international:
@@ -43,10 +45,12 @@ def normalise_phone(text: str | None) -> str:
     if not international and digits.startswith("0") and len(digits) in NATIONAL_DIGITS:
         return phone
     raise DomainError(
-        _l("Проверете телефона: номерът започва с 0 или +359 и има 9 или 10 цифри — "
-           "например 0888 123 456 или +359 888 123 456."),
+        _l(
+            "Проверете телефона: номерът започва с 0 или +359 и има 9 или 10 цифри — "
+            "например 0888 123 456 или +359 888 123 456."
+        ),
         "phone",
-    )  # fmt: skip
+    )
 
 
 def matching_ids(office_id: int | None, q: str) -> Select | None:

@@ -11,14 +11,14 @@ from bureau.extensions import db
 from bureau.models import Affiliation, Category, ExpertProfile, Role, User
 
 
-def office_experts(office_id: int | None) -> list[User]:
-    """The experts of the office (all offices for None), with their profiles."""
-    query = (
-        select(User)
-        .where(User.role == Role.EXPERT)
-        .options(selectinload(User.expert_profile).selectinload(ExpertProfile.expertise))
-        .order_by(User.name)
-    )
+def office_experts(office_id: int | None, *, profiles: bool = True) -> list[User]:
+    """The experts of the office (all offices for None), by name; with their profiles
+    unless a list of names is all that is wanted."""
+    query = select(User).where(User.role == Role.EXPERT).order_by(User.name)
+    if profiles:
+        query = query.options(
+            selectinload(User.expert_profile).selectinload(ExpertProfile.expertise)
+        )
     if office_id is not None:
         query = query.where(User.office_id == office_id)
     return list(db.session.scalars(query))

@@ -78,8 +78,9 @@ def deliver(now: datetime, report: Report) -> None:
         connection.__enter__()
     except Exception as error:  # noqa: BLE001 (a bad setting too: kept on every message)
         for message in messages:
-            notifications.mark_failed(message, f"connect: {error}", now,
-                                      give_up_after=give_up_after)  # fmt: skip
+            notifications.mark_failed(
+                message, f"connect: {error}", now, give_up_after=give_up_after
+            )
             report.failed += 1
         db.session.commit()
         log.warning("SMTP unreachable (%s); %d messages wait", error, len(messages))
@@ -100,8 +101,13 @@ def _send_one(
     try:
         recipient = emails.parse(message.to).ascii
     except DomainError as refused:  # stored before addresses were checked: it can never go
-        notifications.mark_failed(message, f"address refused: {refused.message}", now,
-                                  give_up_after=give_up_after, permanent=True)  # fmt: skip
+        notifications.mark_failed(
+            message,
+            f"address refused: {refused.message}",
+            now,
+            give_up_after=give_up_after,
+            permanent=True,
+        )
     else:
         sender = settings.current().mail_sender
         try:
@@ -109,8 +115,9 @@ def _send_one(
             if smtp is not None:
                 smtp.sendmail(_address_of(sender), [recipient], built.as_bytes())
         except Exception as error:  # noqa: BLE001 (whatever it is, it stays on this message)
-            notifications.mark_failed(message, f"{type(error).__name__}: {error}", now,
-                                      give_up_after=give_up_after)  # fmt: skip
+            notifications.mark_failed(
+                message, f"{type(error).__name__}: {error}", now, give_up_after=give_up_after
+            )
         else:
             notifications.mark_sent(message)
             report.sent += 1
@@ -149,8 +156,10 @@ def alert_if_mail_waits(now: datetime) -> dict:
         log.error(
             "mail is not going out: the oldest of %d pending messages has waited %d minutes "
             "(%d failed); check the SMTP server (BUREAU_MAIL_*) and /admin/outbox",
-            health["pending"], waited, health["failed"],
-        )  # fmt: skip
+            health["pending"],
+            waited,
+            health["failed"],
+        )
     return health
 
 
@@ -168,10 +177,12 @@ def send_overdue_reminders(today: date) -> int:
         # leaves the version alone: a reminder is no edit for a user's form to conflict with.
         won = db.session.execute(
             update(Inquiry)
-            .where(Inquiry.id == case_id,
-                   or_(Inquiry.last_reminder_on.is_(None), Inquiry.last_reminder_on < today))
+            .where(
+                Inquiry.id == case_id,
+                or_(Inquiry.last_reminder_on.is_(None), Inquiry.last_reminder_on < today),
+            )
             .values(last_reminder_on=today)
-        ).rowcount  # fmt: skip
+        ).rowcount
         if not won:
             continue
         case = db.session.get(Inquiry, case_id)

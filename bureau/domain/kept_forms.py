@@ -18,17 +18,27 @@ MAX_CHARACTERS = 100_000  # a case form holds a few texts of 5,000 characters at
 
 
 def keep(
-    user: User, *, endpoint: str, view_args: dict, page: str, fields: list[list[str]],
+    user: User,
+    *,
+    endpoint: str,
+    view_args: dict,
+    page: str,
+    fields: list[list[str]],
     now: datetime | None = None,
-) -> KeptForm | None:  # fmt: skip
+) -> KeptForm | None:
     """Keep the posted fields for the user; None if there is nothing, or too much, to keep."""
     if not fields or len(json.dumps(fields, ensure_ascii=False)) > MAX_CHARACTERS:
         return None
     now = now or utcnow()
     kept = KeptForm(
-        user_id=user.id, endpoint=endpoint[:100], view_args=view_args, page=page[:500],
-        fields=fields, created_at=now, expires_at=now + timedelta(hours=KEPT_HOURS),
-    )  # fmt: skip
+        user_id=user.id,
+        endpoint=endpoint[:100],
+        view_args=view_args,
+        page=page[:500],
+        fields=fields,
+        created_at=now,
+        expires_at=now + timedelta(hours=KEPT_HOURS),
+    )
     db.session.add(kept)
     db.session.flush()
     return kept

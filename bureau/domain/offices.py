@@ -116,6 +116,12 @@ def update_office(office: Office, **details) -> None:
         office.auto_assign = bool(details["auto_assign"])
 
 
+def institutions(office_id: int) -> list[Institution]:
+    """The institutions the office refers cases to, active ones only."""
+    query = select(Institution).where(Institution.office_id == office_id, Institution.active)
+    return list(db.session.scalars(query.order_by(Institution.id)))
+
+
 def list_offices() -> list[Office]:
     return list(db.session.scalars(select(Office).order_by(Office.name)))
 

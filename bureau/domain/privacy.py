@@ -197,9 +197,12 @@ def erase_citizen(
     if received_on is None or received_on > date.today():
         raise DomainError(_l("Посочете датата на искането."), "received_on")
     request = ErasureRequest(
-        actor_id=actor.id, citizen_id=citizen.id, requested_by=requested_by,
-        received_on=received_on, reason=reason,
-    )  # fmt: skip
+        actor_id=actor.id,
+        citizen_id=citizen.id,
+        requested_by=requested_by,
+        received_on=received_on,
+        reason=reason,
+    )
     db.session.add(request)
     db.session.flush()
     cases = cases_of(citizen)
@@ -267,7 +270,7 @@ def _case_record(case: Inquiry, citizen: Citizen) -> dict:
                 "data": e.data or {},
             }
             for e in case.events
-        ],  # fmt: skip
+        ],
         "referrals": [
             {"at": r.created_at, "institution": r.institution.name, "note": r.note}
             for r in db.session.scalars(select(Referral).where(Referral.inquiry_id == case.id))

@@ -32,8 +32,10 @@ NEXT = {
     Status.REJECTED: (),
     Status.IMPLEMENTED: (),
 }
-STALE = _l("Препоръката междувременно е променена от друг член на комисията. "
-           "Презаредете страницата и опитайте отново.")  # fmt: skip
+STALE = _l(
+    "Препоръката междувременно е променена от друг член на комисията. "
+    "Презаредете страницата и опитайте отново."
+)
 
 
 @dataclass
@@ -95,7 +97,9 @@ def create(office: Office, draft: Draft, *, actor: User) -> Recommendation:
     return recommendation
 
 
-def update(recommendation: Recommendation, draft: Draft, *, version: int, actor: User) -> None:
+def update(
+    recommendation: Recommendation, draft: Draft, *, version: int, actor: User
+) -> Recommendation:
     """Edit a draft; a submitted recommendation is on the record and stays as it was."""
     _check_version(recommendation, version)
     if recommendation.status != Status.DRAFT:
@@ -104,6 +108,7 @@ def update(recommendation: Recommendation, draft: Draft, *, version: int, actor:
     for key, value in vars(draft).items():
         setattr(recommendation, key, value)
     db.session.flush()
+    return recommendation
 
 
 def respond(

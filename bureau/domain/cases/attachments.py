@@ -9,7 +9,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, audit
 from bureau.extensions import db
 from bureau.models import Attachment, Event, EventKind, Inquiry, User
 
@@ -81,9 +81,15 @@ def save(
     )
     db.session.add(attachment)
     db.session.add(
-        Event(inquiry=case, actor=actor, kind=EventKind.ATTACHMENT, body=attachment.filename,
-              data={"size": len(data)})
-    )  # fmt: skip
+        Event(
+            inquiry=case,
+            actor=actor,
+            kind=EventKind.ATTACHMENT,
+            body=attachment.filename,
+            data={"size": len(data)},
+        )
+    )
+    audit.case_changed(case, "upload", actor)
     db.session.flush()
     return attachment
 

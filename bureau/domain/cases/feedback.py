@@ -137,9 +137,12 @@ def submit(
     except IntegrityError:
         # A second submission raced this one and won: still one answer per case.
         raise AlreadyGiven() from None
-    records.note_feedback(inquiry, satisfaction=answer.satisfaction,
-                          problem_solved=answer.problem_solved,
-                          would_recommend=answer.would_recommend)  # fmt: skip
+    records.note_feedback(
+        inquiry,
+        satisfaction=answer.satisfaction,
+        problem_solved=answer.problem_solved,
+        would_recommend=answer.would_recommend,
+    )
     db.session.flush()
     return answer
 

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, citizens, clock, emails, settings, taxonomy, text
+from bureau.domain import DomainError, audit, citizens, clock, emails, settings, taxonomy, text
 from bureau.domain.cases import deadlines, receipts
 from bureau.domain.statistics import records
 from bureau.domain.transliteration import phone_key, search_key
@@ -151,8 +151,17 @@ def log_inquiry(
     A form submitted twice (same one-time token) returns the first inquiry and no PIN.
     With `same_body` (the API's Idempotency-Key) the repeat must carry what the first
     request carried: the same key with another body is refused, not answered with a case
-    that is not what was asked for.
+    that is not what was asked for. Staff's intakes are audited ("case.create").
     """
+    inquiry, pin = _log(data, office, actor, now, same_body)
+    if actor is not None:
+        audit.case_created(inquiry, actor, new=pin is not None)
+    return inquiry, pin
+
+
+def _log(
+    data: IntakeData, office: Office, actor: User | None, now: datetime | None, same_body: bool
+) -> tuple[Inquiry, str | None]:
     token_key = intake_token_key(data.token, office, actor) if data.token else None
     if token_key and (existing := find_by_token(token_key)) is not None:
         _same_request(existing, data, same_body)
@@ -218,12 +227,23 @@ def _create(data, office, actor, checked, received_at, token_key):
     )
     db.session.add(inquiry)
     db.session.add(
-        Event(inquiry=inquiry, kind=EventKind.CREATED, actor=actor, created_at=received_at,
-              data={"channel": data.channel})
-    )  # fmt: skip
+        Event(
+            inquiry=inquiry,
+            kind=EventKind.CREATED,
+            actor=actor,
+            created_at=received_at,
+            data={"channel": data.channel},
+        )
+    )
     citizen = data.citizen
-    records.create(inquiry, gender=citizen.gender, age_band=citizen.age_band, flags=citizen.flags,
-                   settlement=settlement, received_on=local.date())  # fmt: skip
+    records.create(
+        inquiry,
+        gender=citizen.gender,
+        age_band=citizen.age_band,
+        flags=citizen.flags,
+        settlement=settlement,
+        received_on=local.date(),
+    )
     db.session.flush()
     if office.auto_assign:
         from bureau.domain.cases import lifecycle  # the lifecycle builds on intake's models

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from bureau.domain import DomainError, clock, notifications
+from bureau.domain import DomainError, audit, clock, notifications
 from bureau.domain.cases import access, deadlines, feedback, routing
 from bureau.domain.statistics import records
 from bureau.domain.text import checked
@@ -74,10 +74,13 @@ def require_transition(case: Inquiry, to: Status, actor: User) -> Rule:
     rule = TRANSITIONS.get((Status(case.status), Status(to)))
     if rule is None:
         raise DomainError(
-            _l("Случай със статус „%(source)s“ не може да премине в „%(to)s“.",
-               source=case.status, to=to.value),
+            _l(
+                "Случай със статус „%(source)s“ не може да премине в „%(to)s“.",
+                source=case.status,
+                to=to.value,
+            ),
             "to",
-        )  # fmt: skip
+        )
     if not _may(rule, case, actor):
         raise DomainError(_l("Нямате право на тази промяна на статуса."), "to")
     return rule
@@ -109,8 +112,13 @@ def check_version(case: Inquiry, expected: int | None) -> None:
     if expected is not None and expected != case.version:
         last = case.events[-1] if case.events else None
         who = last.actor.name if last and last.actor else _l("друг потребител")
-        raise StaleCase(_l("Случаят беше променен междувременно от %(who)s. "
-                           "Прегледайте промените и опитайте отново.", who=who))  # fmt: skip
+        raise StaleCase(
+            _l(
+                "Случаят беше променен междувременно от %(who)s. "
+                "Прегледайте промените и опитайте отново.",
+                who=who,
+            )
+        )
 
 
 def transition(
@@ -140,12 +148,29 @@ def transition(
     if rule.needs_reason and not reason:
         raise DomainError(_l("Посочете причина."), "reason")
     data = {"outcome": outcome} if outcome and to == S.RESOLVED else {}
-    return _enter(case, to, actor, EventKind.STATUS_CHANGED, body=reason or None, data=data,
-                  summary=summary, today=today)  # fmt: skip
+    return _enter(
+        case,
+        to,
+        actor,
+        EventKind.STATUS_CHANGED,
+        body=reason or None,
+        data=data,
+        summary=summary,
+        today=today,
+    )
 
 
-def _enter(case: Inquiry, to: Status, actor: User | None, kind: EventKind, *, body=None,
-           data=None, summary=None, today: date | None = None) -> Event:  # fmt: skip
+def _enter(
+    case: Inquiry,
+    to: Status,
+    actor: User | None,
+    kind: EventKind,
+    *,
+    body=None,
+    data=None,
+    summary=None,
+    today: date | None = None,
+) -> Event:
     """The one place a case's status is written, with its timeline event and StatRecord."""
     today = today or clock.sofia_today()
     source = Status(case.status)
@@ -224,9 +249,11 @@ def decline(
     event.kind = EventKind.DECLINED
     for coordinator in routing.coordinators(case.office_id):
         notifications.queue_email(
-            coordinator.email, "declined",
-            {"case": case, "expert": expert, "reason": event.body}, inquiry=case,
-        )  # fmt: skip
+            coordinator.email,
+            "declined",
+            {"case": case, "expert": expert, "reason": event.body},
+            inquiry=case,
+        )
     return event
 
 
@@ -255,7 +282,9 @@ def act(case: Inquiry, name: str, *, actor: User, **data) -> Event:
     """Run one of ACTS on the case for the actor (a DomainError says why not)."""
     if name not in ACTS:
         raise DomainError(_l("Непознато действие."), "action")
-    return ACTS[name](case, actor=actor, **data)
+    event = ACTS[name](case, actor=actor, **data)
+    audit.case_changed(case, "transition" if name == "move" else name, actor)
+    return event
 
 
 def _tell_citizen_resolved(case: Inquiry) -> None:

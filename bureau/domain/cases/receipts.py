@@ -67,9 +67,12 @@ def reissue(inquiry: Inquiry, *, user: User | None, now: datetime | None = None)
 
 
 def take(
-    token: str | None, *, user: User | None, inquiry: Inquiry | None = None,
+    token: str | None,
+    *,
+    user: User | None,
+    inquiry: Inquiry | None = None,
     now: datetime | None = None,
-) -> tuple[int, str] | None:  # fmt: skip
+) -> tuple[int, str] | None:
     """(inquiry id, PIN) once: the row is claimed and deleted in one statement, so two
     requests with the same token never both see the PIN. None if unknown, spent, expired,
     for another user or another inquiry."""

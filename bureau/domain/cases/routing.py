@@ -39,10 +39,13 @@ def open_loads(office_id: int) -> dict[int, int]:
     # grouped by expert, SQLite would read the expert index through every closed case.
     rows = db.session.execute(
         select(Inquiry.status, Inquiry.expert_id, func.count())
-        .where(Inquiry.office_id == office_id, Inquiry.expert_id.is_not(None),
-               Inquiry.status.in_(OPEN_STATUSES))
+        .where(
+            Inquiry.office_id == office_id,
+            Inquiry.expert_id.is_not(None),
+            Inquiry.status.in_(OPEN_STATUSES),
+        )
         .group_by(Inquiry.status, Inquiry.expert_id)
-    )  # fmt: skip
+    )
     loads: dict[int, int] = {}
     for _status, expert_id, count in rows:
         loads[expert_id] = loads.get(expert_id, 0) + count

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from bureau.domain import DomainError
+from bureau.domain import DomainError, audit
 from bureau.domain.cases import lifecycle
 from bureau.domain.statistics import records
 from bureau.domain.text import checked
@@ -26,6 +26,7 @@ def add_note(case: Inquiry, *, body: str, actor: User) -> Event:
     the timeline, so two people writing at once never conflict."""
     _require_open_work(case, actor, None)
     text = _text(body, "body", _l("Напишете бележката."))
+    audit.case_changed(case, "add_note", actor)
     return _event(case, actor, EventKind.NOTE, body=text)
 
 
@@ -35,6 +36,7 @@ def log_contact(case: Inquiry, *, kind: str, body: str, actor: User) -> Event:
     if kind not in CONTACT_KINDS:
         raise DomainError(_l("Изберете вид контакт."), "kind")
     text = _text(body, "body", _l("Опишете контакта."))
+    audit.case_changed(case, "log_contact", actor)
     return _event(case, actor, EventKind.CONTACT, body=text, data={"kind": kind})
 
 
@@ -42,6 +44,7 @@ def set_public_reply(case: Inquiry, *, body: str, actor: User, expected_version=
     """What the citizen reads on the status page (and in the resolution e-mail)."""
     _require_open_work(case, actor, expected_version)
     case.public_reply = _text(body, "body", _l("Напишете отговора до гражданина."))
+    audit.case_changed(case, "reply", actor)
     return _event(case, actor, EventKind.REPLY, body=case.public_reply)
 
 
@@ -71,9 +74,15 @@ def refer(
         note=checked(note, "note"),
     )
     db.session.add(referral)
-    _event(case, actor, EventKind.REFERRAL, body=referral.note or None,
-           data={"institution": institution.code, "name": institution.name})  # fmt: skip
+    _event(
+        case,
+        actor,
+        EventKind.REFERRAL,
+        body=referral.note or None,
+        data={"institution": institution.code, "name": institution.name},
+    )
     records.note_referral(case, institution.code)
+    audit.case_changed(case, "refer", actor)
     db.session.flush()
     return referral
 

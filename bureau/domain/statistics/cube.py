@@ -69,8 +69,12 @@ class Filters:
         return [column == value for column, value in pairs if value]
 
     def as_dict(self) -> dict:
-        return {"settlement": self.ekatte, "category": self.category, "channel": self.channel,
-                "affiliation": self.affiliation}  # fmt: skip
+        return {
+            "settlement": self.ekatte,
+            "category": self.category,
+            "channel": self.channel,
+            "affiliation": self.affiliation,
+        }
 
 
 def _text(column):
@@ -135,8 +139,12 @@ def _recommend(r):
 
 
 def _flag(flag: str) -> Dimension:
-    return Dimension("flag:" + flag, lambda c: None, lambda r: "" if r[flag] else None,
-                     lambda c: c[flag].is_(True))  # fmt: skip
+    return Dimension(
+        "flag:" + flag,
+        lambda c: None,
+        lambda r: "" if r[flag] else None,
+        lambda c: c[flag].is_(True),
+    )
 
 
 # Everything the statistics count, in the dashboard's order. A new dimension is one entry
@@ -189,8 +197,13 @@ def _selects(records, keys: list, *, dims=None) -> list:
         label = cast(literal(name), String(20))
         shown = cast(literal(""), String(60)) if value is None else value
         group = [*keys] + ([] if value is None else [value])
-        query = select(*keys, label.label("dimension"), shown.label("value"), func.count(),
-                       _key_sum(records.c.cell_key))  # fmt: skip
+        query = select(
+            *keys,
+            label.label("dimension"),
+            shown.label("value"),
+            func.count(),
+            _key_sum(records.c.cell_key),
+        )
         if condition is not None:
             query = query.where(condition)
         selects.append(query.select_from(records).group_by(*group))
@@ -378,9 +391,11 @@ def _apply(connection, delta: dict[tuple, tuple[int, int]]) -> None:
     statement = insert(CUBE)
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY),
-        set_={"n": CUBE.c.n + statement.excluded.n,
-              "key_sum": CUBE.c.key_sum + statement.excluded.key_sum},
-    )  # fmt: skip
+        set_={
+            "n": CUBE.c.n + statement.excluded.n,
+            "key_sum": CUBE.c.key_sum + statement.excluded.key_sum,
+        },
+    )
     connection.execute(statement, changes)
 
 

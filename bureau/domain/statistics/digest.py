@@ -42,10 +42,13 @@ def send_monthly_digest(today: date) -> int:
     k = settings.current().suppression_threshold
     queued = 0
     for office in db.session.scalars(select(Office).order_by(Office.id)):
-        members = list(db.session.scalars(
-            select(User).where(User.office_id == office.id, User.role == Role.COMMISSION,
-                               User.active).order_by(User.id)
-        ))  # fmt: skip
+        members = list(
+            db.session.scalars(
+                select(User)
+                .where(User.office_id == office.id, User.role == Role.COMMISSION, User.active)
+                .order_by(User.id)
+            )
+        )
         if not _claim(office.id, period.start, len(members)):
             continue
         figures = headline(office.id, period, k=k, today=today)

@@ -36,8 +36,10 @@ def _sex():
 
 def _age():
     r = StatRecord
-    groups = [(r.age_band.in_([b for b, g in AGE_GROUPS.items() if g == group]), group)
-              for group in AGE[:3]]  # fmt: skip
+    groups = [
+        (r.age_band.in_([b for b, g in AGE_GROUPS.items() if g == group]), group)
+        for group in AGE[:3]
+    ]
     return case(*groups, else_="unknown")
 
 

@@ -59,9 +59,19 @@ def parse(args, user, today: date) -> StatsQuery:
     """The office the user may see (None: none to see), the period and the filters from
     the query string."""
     office = _office(args.get("office", ""), user)
-    values = {key: (args.get(key) or "").strip()[:20] for key in (
-        "period", "year", "month", "quarter", "settlement", "category", "channel", "affiliation",
-    )}  # fmt: skip
+    values = {
+        key: (args.get(key) or "").strip()[:20]
+        for key in (
+            "period",
+            "year",
+            "month",
+            "quarter",
+            "settlement",
+            "category",
+            "channel",
+            "affiliation",
+        )
+    }
     values["office"] = office.code if office else ""
     error = None
     try:

@@ -13,8 +13,9 @@ from bureau.extensions import db
 from bureau.models import Flag, Inquiry, StatRecord, Status
 
 
-def create(inquiry: Inquiry, *, gender: str, age_band: str, flags, settlement,
-           received_on: date) -> StatRecord:  # fmt: skip
+def create(
+    inquiry: Inquiry, *, gender: str, age_band: str, flags, settlement, received_on: date
+) -> StatRecord:
     """The record of a new inquiry: coded fields only."""
     flags = set(flags)
     record = StatRecord(

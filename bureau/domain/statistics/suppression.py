@@ -18,7 +18,7 @@ through `publish()`, in two steps.
    exact, and because the same records always get the same adjustment — in whatever
    table, page, export or API they appear — asking again, or the same thing another
    way, cannot average it away. Periods are calendar months, quarters and years only
-   (statistics/periods.py): no free ranges that would give many overlapping views.
+   (bureau/domain/periods.py): no free ranges that would give many overlapping views.
 2. Suppression, of the adjusted counts: 1 … k-1 is hidden (primary), and further cells
    are hidden until no hidden count could be recomputed from what a line shows
    (secondary), as if the table still added up. Zero stays zero: an absence identifies
@@ -347,9 +347,10 @@ def _widen_pinned_line(grid, state, k) -> tuple[int, int] | None:
         hidden = [s for s in states if s in HIDDEN]
         if _pinned(hidden, hidden_sum, k):
             candidates = [
-                (i, j) for (i, j), s in zip(parts, states, strict=True)
+                (i, j)
+                for (i, j), s in zip(parts, states, strict=True)
                 if s == State.PUBLISHED and grid[i][j] > 0
-            ]  # fmt: skip
+            ]
             if not candidates:
                 return total
             return min(candidates, key=lambda e: (grid[e[0]][e[1]], e))

@@ -253,17 +253,24 @@ def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Publi
         by_category[str(office_id), category] += count
     categories = _categories({c for _o, c in by_category})
     channel = Counts()
-    for office_id, dimension, value, count in value_counts(office_ids, period.start, period.end,
-                                                           Filters()):  # fmt: skip
+    for office_id, dimension, value, count in value_counts(
+        office_ids, period.start, period.end, Filters()
+    ):
         if dimension == "channel":
             channel[str(office_id), value] += count
     channels = [c.value for c in Channel]
     return {
-        "office_category": publish("office_category", rows, categories,
-                                   [[by_category[o, c] for c in categories] for o in rows], k),
-        "office_channel": publish("office_channel", rows, channels,
-                                  [[channel[o, c] for c in channels] for o in rows], k),
-    }  # fmt: skip
+        "office_category": publish(
+            "office_category",
+            rows,
+            categories,
+            [[by_category[o, c] for c in categories] for o in rows],
+            k,
+        ),
+        "office_channel": publish(
+            "office_channel", rows, channels, [[channel[o, c] for c in channels] for o in rows], k
+        ),
+    }
 
 
 def public_table(board: Dashboard, group_by: str) -> Published:
@@ -277,5 +284,6 @@ def public_table(board: Dashboard, group_by: str) -> Published:
         rows, cells = table.rows, [(c,) for c in table.row_totals]
     else:
         rows, cells = table.columns, [(c,) for c in table.column_totals]
-    return Published(group_by, rows, ("n",), tuple(cells), None, (table.total,), table.total,
-                     table.threshold)  # fmt: skip
+    return Published(
+        group_by, rows, ("n",), tuple(cells), None, (table.total,), table.total, table.threshold
+    )

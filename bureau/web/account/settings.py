@@ -1,7 +1,7 @@
 """The user's own account under /account: the password, and the second factor (switch it
 on with the app, off where the role allows, new recovery codes)."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -9,33 +9,37 @@ from flask_login import current_user, login_user
 from bureau.domain import DomainError, accounts, mfa
 from bureau.permissions import requires
 from bureau.web.account.forms import CodeForm, PasswordForm, ReauthForm
-from bureau.web.account.views import PENDING_SECONDS, SETUP_AT, bp, enrolment_qr
+from bureau.web.account.views import (
+    PENDING_SECONDS,
+    SETUP_AT,
+    bp,
+    confirm_enrolment,
+    enrolment_qr,
+)
 from bureau.web.common import audit, sessions
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import status_of, submit
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @requires("account.self")
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                current_user,
-                current=form.current.data,
-                new=form.password.data,
-                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            # A fresh cookie for the new session version (the user, not the proxy).
-            login_user(current_user._get_current_object())
-            audit.log("account.password_changed")
-            flash(_("Паролата е сменена. Другите ви сесии са прекратени."), "success")
-            return redirect(url_for("public.home"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("account/password.html", form=form), status
+    changed = submit(
+        form,
+        lambda: accounts.change_password(
+            current_user,
+            current=form.current.data,
+            new=form.password.data,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        ),
+    )
+    if changed:
+        # A fresh cookie for the new session version (the user, not the proxy).
+        login_user(current_user._get_current_object())
+        audit.log("account.password_changed")
+        flash(_("Паролата е сменена. Другите ви сесии са прекратени."), "success")
+        return redirect(url_for("public.home"), 303)
+    return render_template("account/password.html", form=form), status_of(form)
 
 
 @bp.get("/account/security")
@@ -87,17 +91,11 @@ def mfa_setup():
     if found is None or found.confirmed_at is not None or not in_time:
         return redirect(url_for("account.security"), 303)
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = mfa.confirm_enrolment(user, form.code.data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            sessions.start(user, mfa=True)  # a new session: the others have just ended
-            audit.log("account.mfa_enabled", user)
-            return render_template(
-                "account/mfa_codes.html", codes=codes, next=url_for("account.security")
-            )
+    if codes := confirm_enrolment(user, form):
+        audit.log("account.mfa_enabled", user)
+        return render_template(
+            "account/mfa_codes.html", codes=codes, next=url_for("account.security")
+        )
     return render_template(
         "account/mfa_enrol.html", form=form, forced=False, **enrolment_qr(user, found)
     )

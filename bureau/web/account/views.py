@@ -21,14 +21,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bureau import ratelimit
-from bureau.domain import DomainError, accounts, mfa, throttle
+from bureau.domain import accounts, mfa, throttle
 from bureau.extensions import db, limiter, login_manager
 from bureau.models import User
 from bureau.permissions import public, requires
 from bureau.web.account.forms import CodeForm, LoginForm
 from bureau.web.common import audit, proof, sessions
 from bureau.web.common.errors import json_error
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import submit
 from bureau.web.common.urls import qr_svg, safe_next
 
 bp = Blueprint("account", __name__)
@@ -202,19 +202,22 @@ def mfa_enrol():
         return redirect(url_for("account.mfa_verify"), 303)
     found = mfa.begin_enrolment(user)
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = mfa.confirm_enrolment(user, form.code.data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            sessions.start(user, mfa=True)
-            audit.log("account.mfa_enabled", user, actor=user)
-            audit.log("auth.login", user, actor=user, mfa="totp")
-            return render_template("account/mfa_codes.html", codes=codes, next=pending["next"])
+    if codes := confirm_enrolment(user, form):
+        audit.log("account.mfa_enabled", user, actor=user)
+        audit.log("auth.login", user, actor=user, mfa="totp")
+        return render_template("account/mfa_codes.html", codes=codes, next=pending["next"])
     return render_template(
         "account/mfa_enrol.html", form=form, forced=True, **enrolment_qr(user, found)
     )
+
+
+def confirm_enrolment(user: User, form: CodeForm) -> list[str] | None:
+    """The first code from the app confirms it: the recovery codes, and a new session (the
+    user's others have just ended); None while the form is not posted or the code is wrong."""
+    codes = submit(form, lambda: mfa.confirm_enrolment(user, form.code.data))
+    if codes:
+        sessions.start(user, mfa=True)
+    return codes or None
 
 
 def enrolment_qr(user: User, found) -> dict:

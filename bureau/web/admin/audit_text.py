@@ -58,7 +58,7 @@ ACTIONS_SAID = {
     "privacy.erase": _l("%(actor)s заличи данните на %(object)s (%(cases)s)"),
     "privacy.purge": _l(
         "%(actor)s анонимизира %(cases)s с изтекъл срок за съхранение (%(months)s месеца)"
-    ),  # fmt: skip
+    ),
     "mail.outbox_view": _l("%(actor)s прегледа неизпратените писма"),
     "mail.retry": _l("%(actor)s изпрати отново писмо № %(object)s"),
 }
@@ -144,8 +144,11 @@ def _details(details: dict) -> dict:
 def _actor(entry: AuditEntry) -> Markup:
     if entry.actor is None:
         return escape(_("Системата") if entry.actor_id is None else _("изтрит потребител"))
-    return _link(entry.actor.name, url_for("admin.edit_user", user_id=entry.actor.id),
-                 title=entry.actor.email)  # fmt: skip
+    return _link(
+        entry.actor.name,
+        url_for("admin.edit_user", user_id=entry.actor.id),
+        title=entry.actor.email,
+    )
 
 
 def _object(entry: AuditEntry, names: dict[tuple[str, str], str]) -> Markup:

@@ -1,15 +1,15 @@
 """The administrator edits the taxonomy under /admin/categories: categories, response
 times, subcategories."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from bureau.domain import DomainError, taxonomy
+from bureau.domain import taxonomy
 from bureau.permissions import requires
 from bureau.web.admin.forms import CategoryForm, SubcategoryForm
 from bureau.web.admin.views import bp
 from bureau.web.common import audit
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import status_of, submit
 
 
 @bp.get("/categories/")
@@ -26,21 +26,14 @@ def edit_category(category_code: str):
     category = taxonomy.get_category(category_code) or abort(404)
     form = CategoryForm(obj=category)
     sub_form = SubcategoryForm(prefix="sub")
-    if form.validate_on_submit():
-        try:
-            taxonomy.update_category(
-                category, **{f.name: f.data for f in form if f.name != "csrf_token"}
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            audit.log("admin.taxonomy_updated", ("category", category.code))
-            flash(_("Промените са запазени."), "success")
-            return redirect(url_for("admin.categories"), 303)
-    status = 422 if request.method == "POST" else 200
+    fields = {f.name: f.data for f in form if f.name != "csrf_token"}
+    if submit(form, lambda: taxonomy.update_category(category, **fields)):
+        audit.log("admin.taxonomy_updated", ("category", category.code))
+        flash(_("Промените са запазени."), "success")
+        return redirect(url_for("admin.categories"), 303)
     return render_template(
         "admin/category_form.html", form=form, sub_form=sub_form, category=category
-    ), status
+    ), status_of(form)
 
 
 @bp.post("/categories/<category_code>/subcategories")
@@ -48,20 +41,19 @@ def edit_category(category_code: str):
 def add_subcategory(category_code: str):
     category = taxonomy.get_category(category_code) or abort(404)
     sub_form = SubcategoryForm(prefix="sub")
-    if sub_form.validate_on_submit():
-        try:
-            taxonomy.add_subcategory(
-                category,
-                code=sub_form.code.data,
-                label_bg=sub_form.label_bg.data,
-                label_en=sub_form.label_en.data or "",
-            )
-        except DomainError as error:
-            form_error(sub_form, error)
-        else:
-            audit.log("admin.taxonomy_updated", ("category", category.code))
-            flash(_("Подкатегорията е добавена."), "success")
-            return redirect(url_for("admin.edit_category", category_code=category.code), 303)
+    added = submit(
+        sub_form,
+        lambda: taxonomy.add_subcategory(
+            category,
+            code=sub_form.code.data,
+            label_bg=sub_form.label_bg.data,
+            label_en=sub_form.label_en.data or "",
+        ),
+    )
+    if added:
+        audit.log("admin.taxonomy_updated", ("category", category.code))
+        flash(_("Подкатегорията е добавена."), "success")
+        return redirect(url_for("admin.edit_category", category_code=category.code), 303)
     form = CategoryForm(obj=category, formdata=None)
     return render_template(
         "admin/category_form.html", form=form, sub_form=sub_form, category=category

@@ -68,8 +68,9 @@ class UserForm(FlaskForm):
 
 
 class SettlementForm(FlaskForm):
-    name = StringField(_l("Населено място"), validators=[DataRequired(_l("Въведете име.")),
-                                                          Length(max=100)])  # fmt: skip
+    name = StringField(
+        _l("Населено място"), validators=[DataRequired(_l("Въведете име.")), Length(max=100)]
+    )
     ekatte = StringField(
         _l("ЕКАТТЕ"), validators=[DataRequired(_l("Въведете код.")), Length(max=5)]
     )

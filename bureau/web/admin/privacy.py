@@ -9,14 +9,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bureau.domain import DomainError, privacy, taxonomy
+from bureau.domain import privacy, taxonomy
 from bureau.extensions import db
 from bureau.models import Citizen
 from bureau.permissions import requires
 from bureau.web.admin.forms import EraseForm
 from bureau.web.admin.views import bp
 from bureau.web.common.audit import log
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import submit
 from bureau.web.common.labels import CONTACT_LABELS
 from bureau.web.common.loaders import paginate
 
@@ -55,9 +55,14 @@ def _page(person: Citizen, form: EraseForm, status: int = 200):
         for sub in category.subcategories:
             subcategories[category.code, sub.code] = sub.label(locale)
     return render_template(
-        "admin/privacy_citizen.html", person=person, data=privacy.subject_record(person), form=form,
-        categories=categories, subcategories=subcategories, contact_kinds=dict(CONTACT_LABELS),
-    ), status  # fmt: skip
+        "admin/privacy_citizen.html",
+        person=person,
+        data=privacy.subject_record(person),
+        form=form,
+        categories=categories,
+        subcategories=subcategories,
+        contact_kinds=dict(CONTACT_LABELS),
+    ), status
 
 
 @bp.get("/privacy/citizens/<int:citizen_id>/export.json")
@@ -79,16 +84,18 @@ def privacy_export(citizen_id: int):
 def privacy_erase(citizen_id: int):
     person = _citizen(citizen_id)
     form = EraseForm()
-    if form.validate_on_submit():
-        try:
-            done = privacy.erase_citizen(
-                person, actor=current_user, requested_by=form.requested_by.data,
-                received_on=form.received_on.data, reason=form.reason.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            log("privacy.erase", person, request=done.id, cases=done.cases)
-            flash(_("Данните са заличени (случаи: %(n)d).", n=done.cases), "success")
-            return redirect(url_for("admin.privacy"), 303)
+    done = submit(
+        form,
+        lambda: privacy.erase_citizen(
+            person,
+            actor=current_user,
+            requested_by=form.requested_by.data,
+            received_on=form.received_on.data,
+            reason=form.reason.data,
+        ),
+    )
+    if done:
+        log("privacy.erase", person, request=done.id, cases=done.cases)
+        flash(_("Данните са заличени (случаи: %(n)d).", n=done.cases), "success")
+        return redirect(url_for("admin.privacy"), 303)
     return _page(person, form, 422)

@@ -4,7 +4,6 @@ offices and settlements here; categories, audit, privacy and outbox in their mod
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
 from bureau.domain import DomainError, accounts, mfa, offices
 from bureau.extensions import db
@@ -12,18 +11,11 @@ from bureau.models import User
 from bureau.permissions import requires
 from bureau.web.admin.forms import OfficeForm, ResetPasswordForm, SettlementForm, UserForm
 from bureau.web.common import audit
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import status_of, submit
 from bureau.web.common.labels import ROLE_LABELS
 from bureau.web.common.params import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-USER_SORTS = {
-    "name": User.name,
-    "email": User.email,
-    "role": User.role,
-    "login": User.last_login_at,
-}
 
 
 @bp.get("/")
@@ -37,12 +29,8 @@ def index():
 def users():
     q = request.args.get("q", "").strip()
     sort = request.args.get("sort", "name")
-    query = select(User).order_by(USER_SORTS.get(sort, User.name), User.id)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(User.email.like(like), User.name.ilike(f"%{q}%")))
-    if role := request.args.get("role"):
-        query = query.where(User.role == role)
+    role = request.args.get("role")
+    query = accounts.users(q, role=role, sort=sort)
     page = db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "admin/users.html", page=page, q=q, sort=sort, role=role, role_labels=ROLE_LABELS
@@ -53,27 +41,25 @@ def users():
 @requires("admin.users")
 def create_user():
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            if not form.password.data:
-                raise DomainError(_l("Въведете начална парола."), "password")
-            user = accounts.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                password=form.password.data,
-                office=form.chosen_office(),
-                language=form.language.data,
-                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            audit.log("admin.user_created", user, role=user.role.value)
-            flash(_("Потребителят %(name)s е създаден.", name=user.name), "success")
-            return redirect(url_for("admin.users"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form, user=None), status
+    if user := submit(form, lambda: _create_user(form)):
+        audit.log("admin.user_created", user, role=user.role.value)
+        flash(_("Потребителят %(name)s е създаден.", name=user.name), "success")
+        return redirect(url_for("admin.users"), 303)
+    return render_template("admin/user_form.html", form=form, user=None), status_of(form)
+
+
+def _create_user(form: UserForm) -> User:
+    if not form.password.data:
+        raise DomainError(_l("Въведете начална парола."), "password")
+    return accounts.create_user(
+        email=form.email.data,
+        name=form.name.data,
+        role=form.role.data,
+        password=form.password.data,
+        office=form.chosen_office(),
+        language=form.language.data,
+        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -90,27 +76,25 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.office.data = user.office_id or 0
         form.role.data = user.role.value
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                user,
-                name=form.name.data,
-                role=form.role.data,
-                office=form.chosen_office(),
-                active=form.active.data,
-                language=form.language.data,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            audit.log("admin.user_updated", user, role=user.role.value, active=user.active)
-            flash(_("Промените са запазени."), "success")
-            return redirect(url_for("admin.users"), 303)
-    status = 422 if request.method == "POST" else 200
+    updated = submit(
+        form,
+        lambda: accounts.update_user(
+            user,
+            name=form.name.data,
+            role=form.role.data,
+            office=form.chosen_office(),
+            active=form.active.data,
+            language=form.language.data,
+        ),
+    )
+    if updated:
+        audit.log("admin.user_updated", user, role=user.role.value, active=user.active)
+        flash(_("Промените са запазени."), "success")
+        return redirect(url_for("admin.users"), 303)
     reset_form = ResetPasswordForm()
     return render_template(
         "admin/user_form.html", form=form, user=user, reset_form=reset_form
-    ), status
+    ), status_of(form)
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -152,10 +136,9 @@ def edit_office(code: str):
         audit.log("admin.office_updated", office, office_id=office.id)
         flash(_("Промените са запазени."), "success")
         return redirect(url_for("admin.office_list"), 303)
-    status = 422 if request.method == "POST" else 200
     return render_template(
         "admin/office_form.html", form=form, office=office, settlement_form=SettlementForm()
-    ), status
+    ), status_of(form)
 
 
 @bp.post("/offices/<code>/settlements")
@@ -172,9 +155,13 @@ def save_settlement(code: str, settlement_id: int | None = None):
     if form.validate_on_submit():
         try:
             offices.save_settlement(
-                office, name=form.name.data, ekatte=form.ekatte.data,
-                population=form.population.data, active=form.active.data, settlement=settlement,
-            )  # fmt: skip
+                office,
+                name=form.name.data,
+                ekatte=form.ekatte.data,
+                population=form.population.data,
+                active=form.active.data,
+                settlement=settlement,
+            )
         except DomainError as error:
             flash(str(error.message), "danger")
             return redirect(url_for("admin.edit_office", code=office.code), 303)

@@ -68,7 +68,6 @@ def create_inquiry():
         )
     except DomainError as error:
         return jsonify(error="invalid", field=error.field, message=str(error.message)), 422
-    audit.log("case.create", inquiry, new=pin is not None, api=True)
     body = {**inquiry_summary(inquiry), "pin": pin}
     location = url_for("api.get_inquiry", reference=inquiry.reference)
     # A repeated Idempotency-Key finds the first inquiry: 200, and no PIN the second time.
@@ -78,10 +77,12 @@ def create_inquiry():
 @bp.get("/inquiries")
 @requires("case.view")
 def list_inquiries():
-    page = params.integer(request.args.get("page"), "page", minimum=1, maximum=params.MAX_PAGE,
-                          default=1)  # fmt: skip
-    per_page = params.integer(request.args.get("per_page"), "per_page", minimum=1, maximum=100,
-                              default=50)  # fmt: skip
+    page = params.integer(
+        request.args.get("page"), "page", minimum=1, maximum=params.MAX_PAGE, default=1
+    )
+    per_page = params.integer(
+        request.args.get("per_page"), "per_page", minimum=1, maximum=100, default=50
+    )
     status = request.args.get("status") or None
     if status and status not in {s.value for s in Status}:
         return json_error(422, "invalid", f"unknown status '{status[:40]}'")
@@ -126,7 +127,7 @@ def _case_work(reference: str, permission: str, action):
     if unknown := sorted(set(payload) - case_action_fields(path)):
         name = unknown[0][:40]
         return jsonify(error="invalid", field=name, message=f"unknown field '{name}'"), 422
-    refused = casework.run(case, lambda: action(case, payload), api=True)
+    refused = casework.run(case, lambda: action(case, payload))
     if refused is None:
         return jsonify({**inquiry_summary(case), "version": case.version})
     if refused.error is None:
@@ -144,8 +145,13 @@ def assign_inquiry(reference: str):
         expert = _field(payload, "expert", str) or ""
         user = accounts.get_user_by_email(expert) if "@" in expert else None
         expert_id = user.id if user else (params.as_id(expert) or 0)  # 0: the domain refuses
-        lifecycle.act(case, "assign", actor=current_user, expert_id=expert_id,
-                      expected_version=_field(payload, "version", int))  # fmt: skip
+        lifecycle.act(
+            case,
+            "assign",
+            actor=current_user,
+            expert_id=expert_id,
+            expected_version=_field(payload, "version", int),
+        )
 
     return _case_work(reference, "case.assign", action)
 
@@ -159,10 +165,15 @@ def transition_inquiry(reference: str):
             raise DomainError(f"unknown status '{to[:40]}'", "to")
         # The lifecycle decides what the move is (an accept, a decline, a status change).
         lifecycle.act(
-            case, "move", actor=current_user, to=to, outcome=_field(payload, "outcome", str),
-            summary=_field(payload, "summary", str), reason=_field(payload, "reason", str),
+            case,
+            "move",
+            actor=current_user,
+            to=to,
+            outcome=_field(payload, "outcome", str),
+            summary=_field(payload, "summary", str),
+            reason=_field(payload, "reason", str),
             expected_version=_field(payload, "version", int),
-        )  # fmt: skip
+        )
 
     return _case_work(reference, "case.work", action)
 

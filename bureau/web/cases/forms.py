@@ -39,6 +39,7 @@ class TransitionForm(VersionedForm):
     outcome = SelectField(
         _l("Резултат"),
         choices=[("", _l("— изберете —"))] + list(OUTCOME_LABELS.items()),
+        coerce=lambda value: value or None,
         validate_choice=False,
     )
     summary = LongText(_l("Как е решен случаят"), validators=[Length(max=MAX_TEXT)])
@@ -83,13 +84,17 @@ class PaperFeedbackForm(FeedbackForm):
     """The paper form typed in by the desk: citizens may leave questions unanswered."""
 
     problem_solved = RadioField(
-        _l("Решен ли е проблемът?"), choices=[*SOLVED, NOT_ANSWERED], default="",
+        _l("Решен ли е проблемът?"),
+        choices=[*SOLVED, NOT_ANSWERED],
+        default="",
         validators=[Optional()],
-    )  # fmt: skip
+    )
     would_recommend = RadioField(
-        _l("Би ли препоръчал(а) бюрото?"), choices=[*YES_NO, NOT_ANSWERED], default="",
+        _l("Би ли препоръчал(а) бюрото?"),
+        choices=[*YES_NO, NOT_ANSWERED],
+        default="",
         validators=[Optional()],
-    )  # fmt: skip
+    )
     comment = LongText(
         _l("Коментар от анкетата (по желание)"),
         validators=[Optional(), Length(max=feedback.MAX_COMMENT)],

@@ -1,4 +1,7 @@
-"""Cases: the list with filters, the case page, and the work done on a case."""
+"""Cases: the list with filters, the case page, and the work done on a case (STEPS)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -12,12 +15,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from flask_wtf import FlaskForm
 
+from bureau.domain import experts, offices, taxonomy
 from bureau.domain.cases import attachments, lifecycle, queues, routing, search, timeline
-from bureau.extensions import db
-from bureau.models import Category, Inquiry, Institution, Role, Status, User
+from bureau.models import Inquiry, Role, Status
 from bureau.permissions import can, requires
 from bureau.web.cases import forms
 from bureau.web.common import audit, casework, params
@@ -45,10 +49,9 @@ def _filters() -> tuple[search.CaseFilters, dict]:
     filters = search.CaseFilters(q=args.get("q", "").strip())
     if args.get("status") in {s.value for s in Status}:
         filters.status = args["status"]
-    if category := args.get("category"):
-        filters.category_id = db.session.scalar(
-            select(Category.id).where(Category.code == category)
-        )
+    if code := args.get("category"):
+        category = taxonomy.get_category(code)
+        filters.category_id = category.id if category else None
     expert = args.get("expert", "me" if current_user.role == Role.EXPERT else "")
     if expert == "me":
         filters.expert_id = current_user.id
@@ -68,15 +71,12 @@ def _filters() -> tuple[search.CaseFilters, dict]:
 
 
 def _filter_choices() -> dict:
-    office_id = current_user.office_id
-    experts = db.session.scalars(
-        select(User)
-        .where(User.office_id == office_id, User.role == Role.EXPERT)
-        .order_by(User.name)
-    ).all()
-    settlements = current_user.office.settlements if current_user.office else []
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    return {"experts": experts, "settlements": settlements, "categories": categories}
+    office = current_user.office
+    return {
+        "experts": experts.office_experts(office.id, profiles=False) if office else [],
+        "settlements": office.settlements if office else [],
+        "categories": taxonomy.categories(active_only=False),
+    }
 
 
 @bp.get("/dashboard")
@@ -103,9 +103,7 @@ _load = case_or_404
 def _page(case: Inquiry, status: int = 200, **posted):
     """The case page; a form that was posted and refused is shown as it was typed."""
     version = {"version": case.version}
-    institutions = db.session.scalars(
-        select(Institution).where(Institution.office_id == case.office_id, Institution.active)
-    ).all()
+    institutions = offices.institutions(case.office_id)
     referral = posted.get("referral") or forms.ReferralForm(formdata=None)
     referral.institution.choices = [(0, _("— изберете —"))] + [(i.id, i.name) for i in institutions]
     context = {
@@ -126,138 +124,140 @@ def _page(case: Inquiry, status: int = 200, **posted):
     return render_template("cases/show.html", **context), status
 
 
-def _act(reference: str, permission: str, name: str, form, action, done: str):
-    """Validate the form, run one domain action, commit-or-show: the shape of every POST."""
-    case = _load(reference, permission)
+@dataclass(frozen=True)
+class Step:
+    """One kind of work on a case, posted from its page: who may do it, the form that
+    carries it (and shows a refusal where `slot` says on the page), the one domain call
+    it makes and the message when it is done."""
+
+    permission: str
+    form: Callable[[], FlaskForm]
+    done: str
+    slot: str
+    run: Callable[[Inquiry, FlaskForm], object]
+
+
+def step(path: str, permission: str, form, done: str, *, slot: str | None = None):
+    """Serve the decorated `run(case, form)` as POST /cases/<reference>/<path>, named
+    after it: the form validated, the action run, committed or shown again as typed."""
+
+    def register(run):
+        work = Step(permission, form, done, slot or path, run)
+
+        def view(reference: str):
+            return _act(reference, work)
+
+        view.__name__ = run.__name__
+        bp.add_url_rule(
+            f"/<reference>/{path}",
+            methods=["POST"],
+            view_func=requires(permission)(keeps_typed(view)),
+        )
+        return run
+
+    return register
+
+
+def _act(reference: str, step: Step):
+    """Validate the step's form, run its domain action, commit-or-show: the shape of every POST."""
+    case = _load(reference, step.permission)
+    form = step.form()
     if form.validate_on_submit():
-        refused = casework.run(case, lambda: action(case, form))
+        refused = casework.run(case, lambda: step.run(case, form))
         if refused is None:
-            flash(done, "success")
+            flash(str(step.done), "success")
             return redirect(url_for("cases.show", reference=case.reference), 303)
         if refused.error is None:
             flash(_("Случаят беше променен междувременно. Опитайте отново."), "warning")
-            return _page(_load(reference, permission), 409, **{name: form})
+            return _page(_load(reference, step.permission), 409, **{step.slot: form})
         if refused.status == 409:
             flash(str(refused.error.message), "warning")
-            return _page(case, 409, **{name: form})
+            return _page(case, 409, **{step.slot: form})
         form_error(form, refused.error)
-    return _page(case, 422, **{name: form})
+    return _page(case, 422, **{step.slot: form})
 
 
-@bp.post("/<reference>/assign")
-@requires("case.assign")
-@keeps_typed
-def assign(reference: str):
-    def action(case, form):
-        lifecycle.act(case, "assign", expert_id=form.expert.data, actor=current_user,
-                          expected_version=form.expected_version())  # fmt: skip
-
-    return _act(reference, "case.assign", "assign", forms.AssignForm(), action,
-                _("Случаят е възложен."))  # fmt: skip
+def _lifecycle(case: Inquiry, action: str, form, **data) -> None:
+    version = form.expected_version()
+    lifecycle.act(case, action, actor=current_user, expected_version=version, **data)
 
 
-@bp.post("/<reference>/accept")
-@requires("case.work")
-@keeps_typed
-def accept(reference: str):
-    def action(case, form):
-        lifecycle.act(case, "accept", actor=current_user, expected_version=form.expected_version())
-
-    return _act(reference, "case.work", "assign", forms.VersionedForm(), action,
-                _("Приехте случая."))  # fmt: skip
+@step("assign", "case.assign", forms.AssignForm, _l("Случаят е възложен."))
+def assign(case: Inquiry, form: forms.AssignForm) -> None:
+    _lifecycle(case, "assign", form, expert_id=form.expert.data)
 
 
-@bp.post("/<reference>/decline")
-@requires("case.work")
-@keeps_typed
-def decline(reference: str):
-    def action(case, form):
-        lifecycle.act(case, "decline", actor=current_user, reason=form.reason.data,
-                           expected_version=form.expected_version())  # fmt: skip
-
-    return _act(reference, "case.work", "decline", forms.DeclineForm(), action,
-                _("Случаят е върнат на координатора."))  # fmt: skip
+@step("accept", "case.work", forms.VersionedForm, _l("Приехте случая."), slot="assign")
+def accept(case: Inquiry, form: forms.VersionedForm) -> None:
+    _lifecycle(case, "accept", form)
 
 
-@bp.post("/<reference>/transition")
-@requires("case.work")
-@keeps_typed
-def transition(reference: str):
-    def action(case, form):
-        lifecycle.act(
-            case, "move", to=form.to.data, actor=current_user, outcome=form.outcome.data or None,
-            summary=form.summary.data, reason=form.reason.data,
-            expected_version=form.expected_version(),
-        )  # fmt: skip
-
-    return _act(reference, "case.work", "transition", forms.TransitionForm(), action,
-                _("Статусът е сменен."))  # fmt: skip
+@step("decline", "case.work", forms.DeclineForm, _l("Случаят е върнат на координатора."))
+def decline(case: Inquiry, form: forms.DeclineForm) -> None:
+    _lifecycle(case, "decline", form, reason=form.reason.data)
 
 
-@bp.post("/<reference>/notes")
-@requires("case.work")
-@keeps_typed
-def add_note(reference: str):
-    def action(case, form):
-        timeline.add_note(case, body=form.body.data, actor=current_user)
-
-    return _act(reference, "case.work", "note", forms.NoteForm(), action,
-                _("Бележката е добавена."))  # fmt: skip
-
-
-@bp.post("/<reference>/contacts")
-@requires("case.work")
-@keeps_typed
-def log_contact(reference: str):
-    def action(case, form):
-        timeline.log_contact(case, kind=form.kind.data, body=form.body.data, actor=current_user)
-
-    return _act(reference, "case.work", "contact", forms.ContactForm(), action,
-                _("Контактът е записан."))  # fmt: skip
+@step("transition", "case.work", forms.TransitionForm, _l("Статусът е сменен."))
+def transition(case: Inquiry, form: forms.TransitionForm) -> None:
+    _lifecycle(
+        case,
+        "move",
+        form,
+        to=form.to.data,
+        outcome=form.outcome.data,
+        summary=form.summary.data,
+        reason=form.reason.data,
+    )
 
 
-@bp.post("/<reference>/reply")
-@requires("case.work")
-@keeps_typed
-def reply(reference: str):
-    def action(case, form):
-        timeline.set_public_reply(case, body=form.body.data, actor=current_user,
-                                  expected_version=form.expected_version())  # fmt: skip
-
-    return _act(reference, "case.work", "reply", forms.ReplyForm(), action,
-                _("Отговорът до гражданина е записан."))  # fmt: skip
+@step("notes", "case.work", forms.NoteForm, _l("Бележката е добавена."), slot="note")
+def add_note(case: Inquiry, form: forms.NoteForm) -> None:
+    timeline.add_note(case, body=form.body.data, actor=current_user)
 
 
-@bp.post("/<reference>/referrals")
-@requires("case.work")
-@keeps_typed
-def refer(reference: str):
+@step("contacts", "case.work", forms.ContactForm, _l("Контактът е записан."), slot="contact")
+def log_contact(case: Inquiry, form: forms.ContactForm) -> None:
+    timeline.log_contact(case, kind=form.kind.data, body=form.body.data, actor=current_user)
+
+
+@step("reply", "case.work", forms.ReplyForm, _l("Отговорът до гражданина е записан."))
+def reply(case: Inquiry, form: forms.ReplyForm) -> None:
+    version = form.expected_version()
+    timeline.set_public_reply(
+        case, body=form.body.data, actor=current_user, expected_version=version
+    )
+
+
+def _referral_form() -> forms.ReferralForm:
     form = forms.ReferralForm()
     form.institution.choices = None  # validated by the domain: institution of this office
     form.institution.validate_choice = False
-
-    def action(case, form):
-        institution_id = params.identifier(str(form.institution.data or ""), "institution")
-        timeline.refer(case, institution_id=institution_id or 0, note=form.note.data,
-                       consent=form.consent.data, actor=current_user)  # fmt: skip
-
-    return _act(reference, "case.work", "referral", form, action, _("Насочването е записано."))
+    return form
 
 
-@bp.post("/<reference>/attachments")
-@requires("case.work")
-@keeps_typed
-def upload(reference: str):
-    def action(case, form):
-        file = form.file.data
-        attachments.save(
-            case, stream=file.stream, filename=file.filename or "",
-            folder=current_app.config["UPLOAD_FOLDER"],
-            max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"], actor=current_user,
-        )  # fmt: skip
+@step("referrals", "case.work", _referral_form, _l("Насочването е записано."), slot="referral")
+def refer(case: Inquiry, form: forms.ReferralForm) -> None:
+    institution_id = params.identifier(str(form.institution.data or ""), "institution") or 0
+    timeline.refer(
+        case,
+        institution_id=institution_id,
+        note=form.note.data,
+        consent=form.consent.data,
+        actor=current_user,
+    )
 
-    return _act(reference, "case.work", "upload", forms.AttachmentForm(), action,
-                _("Файлът е прикачен."))  # fmt: skip
+
+@step("attachments", "case.work", forms.AttachmentForm, _l("Файлът е прикачен."), slot="upload")
+def upload(case: Inquiry, form: forms.AttachmentForm) -> None:
+    file = form.file.data
+    attachments.save(
+        case,
+        stream=file.stream,
+        filename=file.filename or "",
+        folder=current_app.config["UPLOAD_FOLDER"],
+        max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
+        actor=current_user,
+    )
 
 
 @bp.get("/<reference>/attachments/<int:attachment_id>")
@@ -269,5 +269,6 @@ def download(reference: str, attachment_id: int):
     path = f"{current_app.config['UPLOAD_FOLDER']}/{attachment.stored_name}"
     # Always a download, never rendered in the browser: an upload cannot run as a page.
     name = attachments.display_name(attachment.filename)  # also names stored before the check
-    return send_file(path, mimetype="application/octet-stream", as_attachment=True,
-                     download_name=name, max_age=0)  # fmt: skip
+    return send_file(
+        path, mimetype="application/octet-stream", as_attachment=True, download_name=name, max_age=0
+    )

@@ -42,13 +42,15 @@ class RecommendationForm(FlaskForm):
         validate_choice=False,
     )
     evidence_from = StringField(
-        _l("Данни от месец"), validators=[DataRequired(_l("Въведете месец.")), MONTH],
+        _l("Данни от месец"),
+        validators=[DataRequired(_l("Въведете месец.")), MONTH],
         render_kw={"type": "month", "placeholder": "ГГГГ-ММ"},
-    )  # fmt: skip
+    )
     evidence_to = StringField(
-        _l("до месец"), validators=[DataRequired(_l("Въведете месец.")), MONTH],
+        _l("до месец"),
+        validators=[DataRequired(_l("Въведете месец.")), MONTH],
         render_kw={"type": "month", "placeholder": "ГГГГ-ММ"},
-    )  # fmt: skip
+    )
     version = HiddenField()
 
     def __init__(self, *args, **kwargs):

@@ -18,7 +18,7 @@ from bureau.permissions import can, requires
 from bureau.web.commission.forms import RecommendationForm, ResponseForm
 from bureau.web.commission.views import bp, threshold
 from bureau.web.common import audit, params
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import form_error, status_of, submit
 from bureau.web.common.labels import RECOMMENDATION_STATUS, Labels
 from bureau.web.common.loaders import stats_query_or_404
 
@@ -26,8 +26,7 @@ STATUS_LABELS = RECOMMENDATION_STATUS
 
 
 def _version(form) -> int:
-    return params.integer(form.version.data, "version", minimum=0, maximum=params.MAX_ID,
-                          default=0)  # fmt: skip
+    return params.integer(form.version.data, "version", minimum=0, maximum=params.MAX_ID, default=0)
 
 
 def _load(recommendation_id: int, permission: str = "stats.view"):
@@ -54,19 +53,13 @@ def recommendation_list():
 @requires("recommendation.edit")
 def new_recommendation():
     form = RecommendationForm()
-    if form.validate_on_submit():
-        try:
-            recommendation = recommendations.create(
-                current_user.office, form.draft(), actor=current_user
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            audit.log("recommendation.changed", ("recommendation", recommendation.id))
-            flash(_("Препоръката е записана като чернова."), "success")
-            return _to_page(recommendation)
-    status = 422 if form.is_submitted() else 200
-    return render_template("commission/recommendation_form.html", form=form), status
+
+    def create():
+        return recommendations.create(current_user.office, form.draft(), actor=current_user)
+
+    if saved := _saved(form, create, _("Препоръката е записана като чернова.")):
+        return saved
+    return render_template("commission/recommendation_form.html", form=form), status_of(form)
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
@@ -86,21 +79,19 @@ def edit_recommendation(recommendation_id: int):
         form.evidence_from.data = f"{recommendation.evidence_from:%Y-%m}"
         form.evidence_to.data = f"{recommendation.evidence_to:%Y-%m}"
         form.version.data = str(recommendation.version)
-    elif form.validate_on_submit():
-        try:
-            recommendations.update(
-                recommendation, form.draft(), version=_version(form), actor=current_user
+    else:
+
+        def update():
+            draft, version = form.draft(), _version(form)
+            return recommendations.update(
+                recommendation, draft, version=version, actor=current_user
             )
-        except (DomainError, StaleDataError) as error:
-            _refuse(form, error)
-        else:
-            audit.log("recommendation.changed", ("recommendation", recommendation.id))
-            flash(_("Препоръката е запазена."), "success")
-            return _to_page(recommendation)
-    status = 422 if form.is_submitted() else 200
+
+        if saved := _saved(form, update, _("Препоръката е запазена.")):
+            return saved
     return render_template(
         "commission/recommendation_form.html", form=form, recommendation=recommendation
-    ), status
+    ), status_of(form)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/respond")
@@ -108,19 +99,21 @@ def edit_recommendation(recommendation_id: int):
 def respond_to_recommendation(recommendation_id: int):
     recommendation = _load(recommendation_id, "recommendation.edit")
     form = _response_form(recommendation)
-    if form.validate_on_submit():
-        try:
-            recommendations.respond(
-                recommendation, status=form.status.data, on=form.on.data,
-                text=form.text.data or "", version=_version(form),
-                actor=current_user, today=sofia_today(),
-            )  # fmt: skip
-        except (DomainError, StaleDataError) as error:
-            _refuse(form, error)
-        else:
-            audit.log("recommendation.changed", ("recommendation", recommendation.id))
-            flash(_("Статусът на препоръката е променен."), "success")
-            return _to_page(recommendation)
+
+    def respond():
+        recommendations.respond(
+            recommendation,
+            status=form.status.data,
+            on=form.on.data,
+            text=form.text.data or "",
+            version=_version(form),
+            actor=current_user,
+            today=sofia_today(),
+        )
+        return recommendation
+
+    if saved := _saved(form, respond, _("Статусът на препоръката е променен.")):
+        return saved
     return _render_show(_load(recommendation_id), form), 422
 
 
@@ -128,11 +121,21 @@ def _to_page(recommendation):
     return redirect(url_for(".show_recommendation", recommendation_id=recommendation.id), 303)
 
 
-def _refuse(form, error) -> None:
-    if isinstance(error, StaleDataError):
+def _saved(form, action, message: str):
+    """Run the change once the form is valid, then audit it, say so and go to the
+    recommendation's page; None if refused (the form shows why, a colleague's newer
+    save included)."""
+    try:
+        recommendation = submit(form, action)
+    except StaleDataError:
         db.session.rollback()
-        error = DomainError(STALE)
-    form_error(form, error)
+        form_error(form, DomainError(STALE))
+        return None
+    if recommendation is None:
+        return None
+    audit.log("recommendation.changed", ("recommendation", recommendation.id))
+    flash(message, "success")
+    return _to_page(recommendation)
 
 
 def _response_form(recommendation) -> ResponseForm:

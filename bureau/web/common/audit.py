@@ -10,8 +10,9 @@ def log(action: str, obj=None, /, *, actor=None, office_id: int | None = None, *
     """Record an act of the current user (or `actor`) from this request's address."""
     if actor is None and current_user.is_authenticated:
         actor = current_user._get_current_object()
-    values = dict(actor=actor, obj=obj, office_id=office_id, details=details,
-                  ip=request.remote_addr)  # fmt: skip
+    values = dict(
+        actor=actor, obj=obj, office_id=office_id, details=details, ip=request.remote_addr
+    )
     if request.method in ("GET", "HEAD"):
         # A read is audited right after the request commits, in a write of its own.
         g.setdefault("audit_after_commit", []).append(audit.entry_values(action, **values))

@@ -4,13 +4,11 @@ its own answer (a page and a message, or a JSON body); the rules are the domain'
 
 from dataclasses import dataclass
 
-from flask import request
 from sqlalchemy.orm.exc import StaleDataError
 
 from bureau.domain import DomainError
 from bureau.domain.cases import lifecycle
 from bureau.extensions import db
-from bureau.web.common import audit
 
 
 @dataclass(frozen=True)
@@ -23,9 +21,8 @@ class Refused:
     error: DomainError | None
 
 
-def run(case, action, **audited) -> Refused | None:
-    """Run `action()`, flush, and audit the change as the view's step (the endpoint's
-    name); a refusal is returned, not raised. `audited`: more details (api=True)."""
+def run(case, action) -> Refused | None:
+    """Run `action()` (the domain audits it) and flush; a refusal is returned, not raised."""
     try:
         action()
         db.session.flush()
@@ -36,5 +33,4 @@ def run(case, action, **audited) -> Refused | None:
         return Refused(409, None)
     except DomainError as error:
         return Refused(422, error)
-    audit.log("case.change", case, step=request.endpoint.rsplit(".", 1)[-1], **audited)
     return None

@@ -1,12 +1,20 @@
 """What every form of the web shares: fields and validators that apply the domain's
 rules, and the way a domain error reaches the form."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import flash
-from wtforms import TextAreaField
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from bureau.domain import DomainError, citizens, emails, text
 from bureau.domain.cases import intake
+from bureau.models import AgeBand, Gender
+from bureau.web.common.labels import AGE_BAND_LABELS, GENDER_LABELS
+
+T = TypeVar("T")
 
 
 class EmailAddress:
@@ -49,6 +57,18 @@ class PhoneNumber:
             raise ValidationError(str(error.message)) from None
 
 
+def gender_field() -> SelectField:
+    """The citizen's gender, for statistics only; "not said" unless chosen."""
+    choices = [(g.value, GENDER_LABELS[g]) for g in Gender]
+    return SelectField(_l("Пол"), choices=choices, default="undisclosed")
+
+
+def age_band_field() -> SelectField:
+    """The citizen's age band, for statistics only; "not said" unless chosen."""
+    choices = [(a.value, AGE_BAND_LABELS[a]) for a in AgeBand]
+    return SelectField(_l("Възраст"), choices=choices, default="undisclosed")
+
+
 def form_error(form, error: DomainError) -> None:
     """Show a domain error next to its field, or as a message if it names none."""
     field = getattr(form, error.field, None) if error.field else None
@@ -56,6 +76,25 @@ def form_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, str(error.message)]
     else:
         flash(str(error.message), "danger")
+
+
+def submit(form, action: Callable[[], T]) -> T | bool | None:
+    """Run the domain's `action()` once the posted form is valid: its result (True if it
+    gives none), or None when the form was not posted, is not valid or the domain refused
+    — the refusal then shows on the form, beside its field."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except DomainError as error:
+        form_error(form, error)
+        return None
+    return True if result is None else result
+
+
+def status_of(form) -> int:
+    """The status of a form page: 200 when it is shown, 422 when it was posted and refused."""
+    return 422 if form.is_submitted() else 200
 
 
 def sent_before(form, offices: list, actor):

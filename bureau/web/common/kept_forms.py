@@ -128,8 +128,9 @@ def keep_posted(page: str | None):
         try:
             # The token's age does not matter here: the session's own limits bound it.
             limit = current_app.config["SESSION_MAX_HOURS"] * 3600
-            validate_csrf(request.form.get(current_app.config["WTF_CSRF_FIELD_NAME"]),
-                          time_limit=limit)  # fmt: skip
+            validate_csrf(
+                request.form.get(current_app.config["WTF_CSRF_FIELD_NAME"]), time_limit=limit
+            )
         except ValidationError:
             return None
     fields = [
@@ -137,9 +138,13 @@ def keep_posted(page: str | None):
         for key, value in request.form.items(multi=True)
         if key != current_app.config["WTF_CSRF_FIELD_NAME"] and not key.startswith(NEVER_KEPT)
     ]
-    return kept_forms.keep(current_user, endpoint=request.endpoint,
-                           view_args=dict(request.view_args or {}), page=page,
-                           fields=fields)  # fmt: skip
+    return kept_forms.keep(
+        current_user,
+        endpoint=request.endpoint,
+        view_args=dict(request.view_args or {}),
+        page=page,
+        fields=fields,
+    )
 
 
 def restore():
@@ -159,8 +164,9 @@ def restore():
     page_view = current_app.view_functions.get(request.endpoint or "")
     if page_view is None:  # no page at that address (a Referer made up): purged later
         return None
-    flash(_("Въведеното преди изтичането на сесията е възстановено — проверете и запишете."),
-          "info")  # fmt: skip
+    flash(
+        _("Въведеното преди изтичането на сесията е възстановено — проверете и запишете."), "info"
+    )
     # The page as usual first: its permission check and its audit entry for what it shows.
     usual = make_response(page_view(**request.view_args))
     restored = _render_kept(kept) if usual.status_code == 200 and _csrf_on() else None

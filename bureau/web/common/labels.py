@@ -260,8 +260,11 @@ class Labels:
 
     def filters(self, chosen: dict) -> list[tuple[str, str]]:
         """The filters of an export in words: (what, which), e.g. ("Канал", "По телефона")."""
-        return [(str(FILTER_NAMES[key]), self.row(key, value))
-                for key, value in chosen.items() if value and key in FILTER_NAMES]  # fmt: skip
+        return [
+            (str(FILTER_NAMES[key]), self.row(key, value))
+            for key, value in chosen.items()
+            if value and key in FILTER_NAMES
+        ]
 
     def column(self, key: str, code: str) -> str:
         if key == "category_month":
@@ -316,6 +319,9 @@ def comparison_label(board) -> str:
     """What the headline figures are compared with, said plainly."""
     previous = board.previous
     if board.running:
-        return _("същите месеци на %(year)d (%(months)s)", year=previous.start.year,
-                 months=months_label(previous.start, previous.end, year=False))  # fmt: skip
+        return _(
+            "същите месеци на %(year)d (%(months)s)",
+            year=previous.start.year,
+            months=months_label(previous.start, previous.end, year=False),
+        )
     return _("предходен период (%(months)s)", months=months_label(previous.start, previous.end))

@@ -126,8 +126,10 @@ def _expired(message: str):
     if kept is not None:
         session[kept_forms.KEPT] = kept.id
         flash(
-            _("Въведеното е запазено: след като влезете отново, ще го намерите на същата "
-              "страница."),
+            _(
+                "Въведеното е запазено: след като влезете отново, ще го намерите на същата "
+                "страница."
+            ),
             "info",
-        )  # fmt: skip
+        )
     return redirect(url_for("account.login", next=page) if page else url_for("account.login"), 303)

@@ -20,7 +20,7 @@ from bureau.domain.statistics.suppression import Cell, Published
 from bureau.domain.transliteration import to_latin
 from bureau.web.common.labels import SHEETS, TITLES, TOTAL, Labels, cell_text
 
-# What every export says of its figures (domain/statistics/suppression.py explains why).
+# What every export says of its figures (domain/anonymisation.py explains why).
 ADJUSTMENT = (
     "cell-key perturbation: each count other than 0 is adjusted by at most 2, always the "
     "same for the same inquiries; totals are adjusted on their own, so parts need not add "
@@ -117,11 +117,19 @@ def csv_text(tables: dict[str, Published], labels: Labels, *, meta: dict) -> str
     for key, table in tables.items():
         for row, row_label, column, column_label, cell in _entries(table, labels):
             line = [
-                meta["office"]["code"], period["from"], period["to"], key, row, row_label,
-                column, column_label, "" if cell.count is None else cell.count,
-                "true" if cell.suppressed else "false", cell_text(cell, table.threshold),
+                meta["office"]["code"],
+                period["from"],
+                period["to"],
+                key,
+                row,
+                row_label,
+                column,
+                column_label,
+                "" if cell.count is None else cell.count,
+                "true" if cell.suppressed else "false",
+                cell_text(cell, table.threshold),
                 table.threshold,
-            ]  # fmt: skip
+            ]
             writer.writerow([escape_formula(value) for value in line])
     return out.getvalue()
 
@@ -139,10 +147,20 @@ def excel_csv(tables: dict[str, Published], labels: Labels, *, meta: dict) -> by
         title = str(TITLES.get(key, key))
         for row, row_label, column, column_label, cell in _entries(table, labels):
             line = [
-                meta["office"]["code"], start, end, title, row_label, column_label,
-                "" if cell.count is None else cell.count, yes if cell.suppressed else no,
-                cell_text(cell, table.threshold), table.threshold, key, row, column,
-            ]  # fmt: skip
+                meta["office"]["code"],
+                start,
+                end,
+                title,
+                row_label,
+                column_label,
+                "" if cell.count is None else cell.count,
+                yes if cell.suppressed else no,
+                cell_text(cell, table.threshold),
+                table.threshold,
+                key,
+                row,
+                column,
+            ]
             writer.writerow([escape_formula(value) for value in line])
     return (BOM + out.getvalue()).encode("utf-8")
 

@@ -27,8 +27,11 @@ def qr_svg(data: str) -> Markup:
 
 def list_args(filters: search.CaseFilters) -> dict:
     """The case list's query string for these filters: a queue's "show all" link."""
-    args = {"status": filters.status, "overdue": "1" if filters.overdue else None,
-            "due_soon": "1" if filters.due_soon else None}  # fmt: skip
+    args = {
+        "status": filters.status,
+        "overdue": "1" if filters.overdue else None,
+        "due_soon": "1" if filters.due_soon else None,
+    }
     if filters.unassigned:
         args["expert"] = "none"
     elif filters.expert_id:

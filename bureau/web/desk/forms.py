@@ -17,10 +17,16 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from bureau.domain import taxonomy
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
-from bureau.models import AgeBand, Channel, Flag, Gender, Office, Urgency
+from bureau.models import Channel, Flag, Office, Urgency
 from bureau.web.common import params
-from bureau.web.common.forms import EmailAddress, LongText, PhoneNumber
-from bureau.web.common.labels import AGE_BAND_LABELS, CHANNEL_LABELS, FLAG_LABELS, GENDER_LABELS
+from bureau.web.common.forms import (
+    EmailAddress,
+    LongText,
+    PhoneNumber,
+    age_band_field,
+    gender_field,
+)
+from bureau.web.common.labels import CHANNEL_LABELS, FLAG_LABELS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -51,14 +57,8 @@ class IntakeForm(FlaskForm):
     name = StringField(_l("Име и фамилия"), validators=[Length(max=200)])
     phone = TelField(_l("Телефон"), validators=[Length(max=40), PhoneNumber()])
     email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress()])
-    gender = SelectField(
-        _l("Пол"), choices=[(g.value, GENDER_LABELS[g]) for g in Gender], default="undisclosed"
-    )
-    age_band = SelectField(
-        _l("Възраст"),
-        choices=[(a.value, AGE_BAND_LABELS[a]) for a in AgeBand],
-        default="undisclosed",
-    )
+    gender = gender_field()
+    age_band = age_band_field()
     flags = MultiCheckboxField(
         _l("Уязвими групи"), choices=[(f.value, FLAG_LABELS[f]) for f in Flag]
     )

@@ -13,12 +13,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bureau.domain import DomainError, citizens, clock
+from bureau.domain import citizens, clock
 from bureau.domain.cases import intake, receipts, search
 from bureau.models import Inquiry
 from bureau.permissions import requires
 from bureau.web.common import audit
-from bureau.web.common.forms import form_error, sent_before
+from bureau.web.common.forms import sent_before, status_of, submit
 from bureau.web.common.kept_forms import keeps_typed
 from bureau.web.common.loaders import case_or_404, paginate
 from bureau.web.common.urls import public_status_url, qr_svg
@@ -48,18 +48,15 @@ def home():
 def new_inquiry():
     office = current_user.office
     form = IntakeForm(office, str(get_locale()))
-    if form.validate_on_submit():
-        try:
-            inquiry, pin = intake.log_inquiry(form.to_data(), office=office, actor=current_user)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            audit.log("case.create", inquiry, new=pin is not None)
-            return _to_receipt(inquiry, pin)
-    elif first := sent_before(form, [office], current_user):
+
+    def log():
+        return intake.log_inquiry(form.to_data(), office=office, actor=current_user)
+
+    if logged := submit(form, log):
+        return _to_receipt(*logged)
+    if first := sent_before(form, [office], current_user):
         return _to_receipt(first, None)
-    status = 422 if request.method == "POST" else 200
-    return render_template("desk/intake.html", form=form), status
+    return render_template("desk/intake.html", form=form), status_of(form)
 
 
 def _to_receipt(inquiry: Inquiry, pin: str | None):
@@ -72,10 +69,12 @@ def _to_receipt(inquiry: Inquiry, pin: str | None):
     else:
         token = receipts.reissue(inquiry, user=current_user)
         flash(
-            _("Това запитване вече е записано — формулярът беше изпратен повторно и ново "
-              "запитване не е създадено. За следващия гражданин натиснете „Ново запитване“."),
+            _(
+                "Това запитване вече е записано — формулярът беше изпратен повторно и ново "
+                "запитване не е създадено. За следващия гражданин натиснете „Ново запитване“."
+            ),
             "info",
-        )  # fmt: skip
+        )
     return redirect(url_for("desk.receipt", reference=inquiry.reference, r=token), 303)
 
 

@@ -5,13 +5,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bureau.domain import DomainError, experts, taxonomy
+from bureau.domain import experts, taxonomy
 from bureau.domain.cases import routing
 from bureau.extensions import db
 from bureau.models import Role, User
 from bureau.permissions import can, requires
 from bureau.web.common import audit
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import status_of, submit
 from bureau.web.experts.forms import ProfileForm
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
@@ -43,22 +43,20 @@ def edit(user_id: int):
     form.expertise.choices = [(c.id, c.label(locale)) for c in taxonomy.categories()]
     if request.method == "GET":
         form.expertise.data = [c.id for c in profile.expertise]
-    if form.validate_on_submit():
-        try:
-            experts.update_profile(
-                user,
-                affiliation=form.affiliation.data,
-                organisation=form.organisation.data,
-                capacity=form.capacity.data,
-                on_leave_until=form.on_leave_until.data,
-                category_ids=form.expertise.data,
-                public_name=form.public_name.data,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            audit.log("experts.profile_updated", user)
-            flash(_("Профилът на %(name)s е запазен.", name=user.name), "success")
-            return redirect(url_for("experts.index"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("experts/edit.html", form=form, expert=user), status
+    updated = submit(
+        form,
+        lambda: experts.update_profile(
+            user,
+            affiliation=form.affiliation.data,
+            organisation=form.organisation.data,
+            capacity=form.capacity.data,
+            on_leave_until=form.on_leave_until.data,
+            category_ids=form.expertise.data,
+            public_name=form.public_name.data,
+        ),
+    )
+    if updated:
+        audit.log("experts.profile_updated", user)
+        flash(_("Профилът на %(name)s е запазен.", name=user.name), "success")
+        return redirect(url_for("experts.index"), 303)
+    return render_template("experts/edit.html", form=form, expert=user), status_of(form)

@@ -8,9 +8,14 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from bureau.domain import taxonomy
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
-from bureau.models import AgeBand, Gender, Office
-from bureau.web.common.forms import EmailAddress, LongText, PhoneNumber
-from bureau.web.common.labels import AGE_BAND_LABELS, GENDER_LABELS
+from bureau.models import Office
+from bureau.web.common.forms import (
+    EmailAddress,
+    LongText,
+    PhoneNumber,
+    age_band_field,
+    gender_field,
+)
 
 
 class StatusForm(FlaskForm):
@@ -53,14 +58,8 @@ class AskForm(FlaskForm):
         validators=[Optional(), EmailAddress()],
         description=_l("Ако го попълните, ще ви изпратим номера и ПИН-а и там."),
     )
-    gender = SelectField(
-        _l("Пол"), choices=[(g.value, GENDER_LABELS[g]) for g in Gender], default="undisclosed"
-    )
-    age_band = SelectField(
-        _l("Възраст"),
-        choices=[(a.value, AGE_BAND_LABELS[a]) for a in AgeBand],
-        default="undisclosed",
-    )
+    gender = gender_field()
+    age_band = age_band_field()
     consent = BooleanField(
         _l("Съгласен/съгласна съм бюрото да обработва тези данни, за да ми отговори."),
         validators=[DataRequired(_l("Без съгласието ви не можем да приемем запитването."))],

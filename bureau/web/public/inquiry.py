@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bureau import ratelimit
 from bureau.domain import DomainError
-from bureau.domain.cases import feedback, online, receipts, status_lookup
+from bureau.domain.cases import feedback, online, receipts, search, status_lookup
 from bureau.domain.cases.feedback import LinkInvalid
 from bureau.extensions import db, limiter
 from bureau.models import Inquiry, utcnow
@@ -165,9 +165,7 @@ def ask_done():
         inquiry, pin = db.session.get(Inquiry, taken[0]), taken[1]
     elif kept.get("reference") and utcnow().timestamp() - kept.get("at", 0) < ACCESS_SECONDS:
         # A shared computer: the next visitor does not see someone else's reference.
-        inquiry = db.session.scalar(
-            db.select(Inquiry).where(Inquiry.reference == kept["reference"])
-        )
+        inquiry = search.find(kept["reference"])
     if inquiry is None:
         return redirect(url_for("public.ask"), 303)
     return render_template(
@@ -210,8 +208,16 @@ def feedback_thanks():
 
 # The views of this module: pages with a PIN or a case's status (not the blueprint's
 # home or open data, which may be cached).
-PRIVATE = {"status", "status_result", "status_feedback", "status_leave", "ask", "ask_done",
-           "feedback_link", "feedback_thanks"}  # fmt: skip
+PRIVATE = {
+    "status",
+    "status_result",
+    "status_feedback",
+    "status_leave",
+    "ask",
+    "ask_done",
+    "feedback_link",
+    "feedback_thanks",
+}
 
 
 @bp.after_request
@@ -242,7 +248,7 @@ def _granted_inquiry() -> Inquiry | None:
     except BadSignature:
         session.pop("status_access", None)
         return None
-    return db.session.scalar(db.select(Inquiry).where(Inquiry.reference == reference))
+    return search.find(reference)
 
 
 def _ask_again():
