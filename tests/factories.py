@@ -77,7 +77,7 @@ def make_inquiry(office: Office | None = None, *, actor: User | None = None, **f
 def without_adjustment() -> None:
     """Give every StatRecord cell key 0, so published counts are the exact counts.
 
-    Published statistics adjust each count by its records' keys (domain/anonymisation.py);
+    Published statistics adjust each count by its records' keys (domain/statistics/suppression.py);
     a key of 0 means no adjustment. Tests of what is counted use this; the tests of the
     adjustment itself keep the random keys intake gives."""
     from sqlalchemy import select

@@ -15,7 +15,7 @@ class Receipt(db.Model):
 
     The browser holds the token (in the receipt's address); the table holds only its hash,
     and the PIN sealed with the server's key. The row is deleted when the PIN is shown and
-    is worthless after `expires_at` (bureau/domain/receipts.py).
+    is worthless after `expires_at` (bureau/domain/cases/receipts.py).
     """
 
     __tablename__ = "receipt"

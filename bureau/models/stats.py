@@ -52,7 +52,7 @@ class StatRecord(db.Model):
     satisfaction: Mapped[int | None]
     problem_solved: Mapped[str | None] = mapped_column(String(10))
     would_recommend: Mapped[bool | None]
-    # The record's secret share of every count it is in (bureau/domain/anonymisation.py):
+    # The record's secret share of every count it is in (bureau/domain/statistics/suppression.py):
     # random, given once, never shown, never changed.
     cell_key: Mapped[int] = mapped_column(default=lambda: secrets.randbelow(KEY_SPACE))
 

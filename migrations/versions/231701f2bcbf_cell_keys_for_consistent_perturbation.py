@@ -1,7 +1,7 @@
 """cell keys for consistent perturbation of published counts
 
 Every StatRecord gets a secret random key; the monthly summary keeps the sum of keys
-beside each count (bureau/domain/anonymisation.py). The summary is a derived cache: it
+beside each count (bureau/domain/statistics/suppression.py). The summary is a derived cache: it
 is emptied here and rebuilt, with keys, the first time each month is read.
 
 Revision ID: 231701f2bcbf

@@ -1,5 +1,5 @@
 """Disclosure control across answers: what the published statistics, taken together, let
-anyone work out (domain/anonymisation.py says how they are protected).
+anyone work out (domain/statistics/suppression.py says how they are protected).
 
 The property behind these tests: a hidden count could only be recovered from a set of
 answers if some combination of them cancelled the adjustments. Every published count is

@@ -18,7 +18,7 @@ through `publish()`, in two steps.
    exact, and because the same records always get the same adjustment — in whatever
    table, page, export or API they appear — asking again, or the same thing another
    way, cannot average it away. Periods are calendar months, quarters and years only
-   (bureau/domain/periods.py): no free ranges that would give many overlapping views.
+   (statistics/periods.py): no free ranges that would give many overlapping views.
 2. Suppression, of the adjusted counts: 1 … k-1 is hidden (primary), and further cells
    are hidden until no hidden count could be recomputed from what a line shows
    (secondary), as if the table still added up. Zero stays zero: an absence identifies

@@ -20,7 +20,7 @@ from bureau.domain.statistics.suppression import Cell, Published
 from bureau.domain.transliteration import to_latin
 from bureau.web.common.labels import SHEETS, TITLES, TOTAL, Labels, cell_text
 
-# What every export says of its figures (domain/anonymisation.py explains why).
+# What every export says of its figures (domain/statistics/suppression.py explains why).
 ADJUSTMENT = (
     "cell-key perturbation: each count other than 0 is adjusted by at most 2, always the "
     "same for the same inquiries; totals are adjusted on their own, so parts need not add "
