@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recommendation.edit": frozenset({M}),  # the commission's register
     "stats.network": frozenset({A}),  # offices side by side
     "mail.outbox": frozenset({C, A}),  # mail that fails: recipients and errors, a "retry"
+    "services.edit": frozenset({C, A}),  # the register of the municipality's services
 }
 
 # Marker for views anyone may open, logged in or not.

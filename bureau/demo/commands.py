@@ -1,6 +1,7 @@
 """`flask --app wsgi demo load|logins`: a demo bureau to try Bureau out."""
 
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -8,6 +9,7 @@ from flask.cli import AppGroup
 
 from bureau.demo import data
 from bureau.domain import accounts, experts, offices, taxonomy
+from bureau.domain.services import importing, register
 from bureau.domain.statistics import cube
 from bureau.extensions import db
 from bureau.models import Role
@@ -15,6 +17,9 @@ from bureau.models import Role
 demo_cli = AppGroup("demo", help="Demo data for trying Bureau out.")
 
 # More experts for routing: (e-mail, name, affiliation, organisation, category codes).
+# Each demo office's register of municipal services, in the import's own CSV format.
+SERVICES = Path(__file__).parent / "services"
+
 DEMO_EXPERTS = [
     ("expert@kresna.test", "Елена Експерт", "ngo", "Сдружение „Граждански съвет“",
      ["social_assistance", "pensions_disability", "health"]),
@@ -64,10 +69,13 @@ def load_demo(n_cases, seed, network):
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
     _demo_experts(office)
+    _demo_services(office)
     db.session.commit()
     shares = [(office, n_cases)]
     if network:
         shares = _network_shares(office, n_cases)
+        for partner, _share in shares[1:]:
+            _demo_services(partner)
     started = time.perf_counter()
     for index, (share_office, share) in enumerate(shares):
         if share:
@@ -120,6 +128,16 @@ def _network_shares(kresna, n_cases: int) -> list:
     shares = [n_cases * p // total for p in populations]
     shares[0] += n_cases - sum(shares)
     return list(zip(network, shares, strict=True))
+
+
+def _demo_services(office) -> None:
+    """The office's municipal services (bureau/demo/services/<CODE>.csv, the importer's own
+    format), where its register is still empty."""
+    path = SERVICES / f"{office.code}.csv"
+    if path.exists() and not register.of_office(office.id):
+        report = importing.import_services(office, path.name, path.read_bytes(), actor=None)
+        if report.refused:
+            raise click.ClickException(f"{path}: {report.refused[0].reason}")
 
 
 def _demo_experts(office) -> None:

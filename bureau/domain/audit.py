@@ -64,6 +64,8 @@ ACTIONS = {
     "privacy.purge": _l("Изтичане на срока за съхранение"),
     "mail.outbox_view": _l("Преглед на неизпратените писма"),
     "mail.retry": _l("Повторно изпращане на писмо"),
+    "services.changed": _l("Промяна в регистъра на услугите"),
+    "services.imported": _l("Регистър на услугите от файл"),
 }
 # Substrings of detail keys that are never stored, whatever the caller passes.
 FORBIDDEN_KEYS = (

@@ -30,6 +30,7 @@ from bureau.models.recommendation import (
 )
 from bureau.models.referral import Institution, Referral
 from bureau.models.security import RecoveryCode, TotpCredential
+from bureau.models.service import Service, ServiceKind
 from bureau.models.stat_summary import StatCube
 from bureau.models.stats import StatRecord
 from bureau.models.taxonomy import Category, Subcategory
@@ -46,6 +47,8 @@ __all__ = [
     "RateLimitCounter",
     "RecoveryCode",
     "RetentionRun",
+    "Service",
+    "ServiceKind",
     "TotpCredential",
     "OPEN_STATUSES",
     "Outcome",

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from bureau.domain.services import register
+from bureau.domain.services.register import ServiceData
 from bureau.models import Role
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office, make_user
@@ -15,6 +17,14 @@ from tests.factories import make_inquiry, make_office, make_user
 WIDTHS = [(1024, 768), (768, 1024), (360, 740)]
 # A long name and a long category label, as real ones are.
 CITIZEN = {"name": "Параскева Константинова-Хаджипопова", "phone": "0888123456"}
+SERVICE = ServiceData(
+    name="Издаване на удостоверение за идентичност на урегулиран поземлен имот с поземлен имот",
+    register_number="2083",
+    kind="technical",
+    term_days=14,
+    fee="30 лв. (експресно 60 лв.)",
+    department="Дирекция „Устройство на територията и общинска собственост“",
+)
 
 
 @pytest.fixture
@@ -26,6 +36,7 @@ def staff(app):
     for _ in range(25):
         case = make_inquiry(office, category="pensions_disability", citizen=CITIZEN)
     move_to(case, "in_progress", coordinator=coordinator, expert=expert)
+    register.save(office, SERVICE, actor=None)
     return {
         Role.COORDINATOR: coordinator,
         Role.EXPERT: expert,
@@ -60,6 +71,8 @@ def test_no_staff_page_scrolls_sideways(new_page, log_in, staff, role, width, he
     extra = (
         [f"/cases/{staff['case']}"] if role in (Role.COORDINATOR, Role.EXPERT, Role.DESK) else []
     )
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        extra.append("/admin/services/new")
     for path in pages_of(page) + extra:
         page.goto(path)
         if (overflow := page_overflow(page)) > 0:

@@ -61,6 +61,8 @@ ACTIONS_SAID = {
     ),
     "mail.outbox_view": _l("%(actor)s прегледа неизпратените писма"),
     "mail.retry": _l("%(actor)s изпрати отново писмо № %(object)s"),
+    "services.changed": _l("%(actor)s промени услуга %(object)s в регистъра на услугите"),
+    "services.imported": _l("%(actor)s зареди регистъра на услугите от файл"),
 }
 STEPS = {
     "assign": _l("възлагане"),

@@ -24,10 +24,11 @@ from wtforms.validators import (
 )
 
 from bureau.domain import offices
+from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
 from bureau.models import Office, Role
 from bureau.web.common.forms import EmailAddress
-from bureau.web.common.labels import ROLE_LABELS
+from bureau.web.common.labels import ROLE_LABELS, SERVICE_KINDS
 
 LANGUAGE_LABELS = [("bg", "Български"), ("en", "English")]
 
@@ -144,3 +145,44 @@ class EraseForm(FlaskForm):
         _l("Разбирам, че данните ще бъдат заличени необратимо."),
         validators=[DataRequired(_l("Потвърдете заличаването."))],
     )
+
+
+class ServiceForm(FlaskForm):
+    """A service of the register (bureau/domain/services/register.py checks it)."""
+
+    office = SelectField(_l("Офис"), coerce=int, validate_choice=False)
+    name = StringField(
+        _l("Наименование"),
+        validators=[DataRequired(_l("Въведете наименованието на услугата.")), Length(max=300)],
+    )
+    name_en = StringField(_l("Наименование на английски"), validators=[Length(max=300)])
+    register_number = StringField(
+        _l("Номер в регистъра на административните услуги"),
+        validators=[Length(max=12)],
+        description=_l("Ако услугата има номер в националния регистър."),
+    )
+    code = StringField(
+        _l("Код"),
+        validators=[Length(max=40)],
+        description=_l("Адресът на услугата в публичния сайт; празно — от наименованието."),
+    )
+    kind = SelectField(_l("Вид"), choices=list(SERVICE_KINDS.items()))
+    department = StringField(_l("Звено, което я предоставя"), validators=[Length(max=200)])
+    term_days = IntegerField(
+        _l("Срок по закон (работни дни)"),
+        validators=[Optional(), NumberRange(min=0, max=365)],
+        description=_l("0 — в деня на заявяването; празно — не е известен."),
+    )
+    fee = StringField(_l("Такса"), validators=[Length(max=200)])
+    legal_basis = StringField(_l("Правно основание"), validators=[Length(max=300)])
+    active = BooleanField(_l("Активна"), default=True)
+
+    def to_data(self) -> ServiceData:
+        names = ("name", "name_en", "register_number", "code", "kind", "department", "fee")
+        values = {name: getattr(self, name).data or "" for name in names}
+        return ServiceData(
+            **values,
+            term_days=self.term_days.data,
+            legal_basis=self.legal_basis.data or "",
+            active=self.active.data,
+        )

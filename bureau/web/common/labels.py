@@ -102,6 +102,10 @@ ROLE_LABELS = {
     Role.EXPERT: _l("Експерт"),
     Role.COMMISSION: _l("Комисия"),
 }
+SERVICE_KINDS = {
+    "administrative": _l("административна"),
+    "technical": _l("техническа (строителство, устройство на територията, кадастър)"),
+}
 CONTACT_LABELS = [
     ("phone", _l("Телефонен разговор")),
     ("visit", _l("Посещение")),

@@ -39,7 +39,11 @@ NAVIGATION = [
         _l("Опашки: просрочени, с наближаващ срок, невъзложени."),
     ),
     NavItem(
-        "experts.manage", "experts.index", _l("Експерти"), _l("Експертиза, капацитет, отпуск.")
+        "experts.manage",
+        "experts.index",
+        _l("Експерти"),
+        _l("Експертиза, капацитет, отпуск."),
+        menu="admin",
     ),
     NavItem(
         "stats.view",
@@ -66,6 +70,8 @@ NAVIGATION = [
             ("admin.privacy", "admin.privacy", _l("Лични данни"),
              _l("Искания за достъп и изтриване.")),
             ("mail.outbox", "admin.outbox", _l("Поща"), _l("Писма, които не стигат до адресата.")),
+            ("services.edit", "admin.services", _l("Услуги"),
+             _l("Регистърът на услугите на общината.")),
         ]
     ),
 ]  # fmt: skip

@@ -1,0 +1,51 @@
+"""The register of the municipality's services: what each office's municipality provides
+to citizens, with its statutory term, the unit that provides it and its legal basis."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bureau.extensions import db
+from bureau.models.base import utcnow
+from bureau.models.office import Office
+
+
+class ServiceKind(StrEnum):
+    ADMINISTRATIVE = "administrative"
+    TECHNICAL = "technical"  # construction, urban planning, cadastre
+
+
+class Service(db.Model):
+    # Re-imports match a service by its register number or its name: both unique per office.
+    __table_args__ = (
+        UniqueConstraint("office_id", "code", name="uq_service_office_code"),
+        UniqueConstraint("office_id", "register_number", name="uq_service_office_register_number"),
+        UniqueConstraint("office_id", "name", name="uq_service_office_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    # The service's address on the public site: /services/<office>/<code>.
+    code: Mapped[str] = mapped_column(String(40))
+    # Its number in the national register of administrative services, where it has one.
+    register_number: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(20), default=ServiceKind.ADMINISTRATIVE.value)
+    department: Mapped[str] = mapped_column(String(200), default="")
+    # Working days; 0: the same day; None: not known.
+    term_days: Mapped[int | None]
+    fee: Mapped[str] = mapped_column(String(200), default="")
+    legal_basis: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    office: Mapped[Office] = relationship()
+
+    def label(self, locale: str = "bg") -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name
+
+    def __repr__(self) -> str:
+        return f"<Service {self.office_id} {self.code}>"

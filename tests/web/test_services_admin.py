@@ -1,0 +1,106 @@
+"""/admin/services: coordinators keep their office's register, the administrator every
+office's; nobody else sees it."""
+
+import pytest
+
+from bureau.domain.services import register
+from bureau.domain.services.register import ServiceData
+from bureau.extensions import db
+from bureau.models import Role, Service
+from tests.factories import make_office
+
+FORM = {
+    "name": "Издаване на скица на поземлен имот",
+    "name_en": "",
+    "register_number": "2027",
+    "code": "",
+    "kind": "technical",
+    "department": "Устройство на територията",
+    "term_days": "7",
+    "fee": "20 лв.",
+    "legal_basis": "ЗУТ",
+    "active": "y",
+}
+
+
+@pytest.fixture
+def offices(app):
+    kresna, strumyani = make_office("KRS"), make_office("STR")
+    register.save(kresna, ServiceData(name="Удостоверение за наследници"), actor=None)
+    register.save(strumyani, ServiceData(name="Разрешение за строеж"), actor=None)
+    db.session.commit()
+    return kresna, strumyani
+
+
+def test_a_coordinator_sees_and_searches_their_offices_register_only(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    page = client.get("/admin/services/").text
+    assert "Удостоверение за наследници" in page
+    assert "Разрешение за строеж" not in page
+    assert "наследници" in client.get("/admin/services/?q=naslednitsi").text
+    assert "Няма услуги" in client.get("/admin/services/?q=skitsa").text
+
+
+def test_a_coordinator_adds_a_service_and_it_is_audited(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    response = client.post("/admin/services/new", data={**FORM, "office": offices[1].id})
+    assert response.status_code == 303
+    service = db.session.scalar(db.select(Service).where(Service.register_number == "2027"))
+    # The office is the coordinator's own, whatever the form said.
+    assert (service.office_id, service.term_days, service.kind) == (offices[0].id, 7, "technical")
+    assert service.code == "izdavane-na-skitsa-na-pozemlen-imot"
+    assert (
+        "Услугата „Издаване на скица на поземлен имот“ е запазена."
+        in client.get(response.headers["Location"]).text
+    )
+
+
+def test_a_refused_service_is_shown_again_as_typed(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    response = client.post(
+        "/admin/services/new", data={**FORM, "name": "Удостоверение за наследници"}
+    )
+    assert response.status_code == 422
+    assert "Друга услуга вече има това наименование." in response.text
+    assert 'value="Устройство на територията"' in response.text
+    bad_term = client.post("/admin/services/new", data={**FORM, "term_days": "99999999999999"})
+    assert bad_term.status_code == 422
+
+
+def test_another_offices_service_is_not_there(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    foreign = db.session.scalar(db.select(Service).where(Service.office_id == offices[1].id))
+    assert client.get(f"/admin/services/{foreign.id}").status_code == 404
+    changed = client.post(f"/admin/services/{foreign.id}", data=FORM)
+    assert changed.status_code == 404
+    assert db.session.get(Service, foreign.id).name == "Разрешение за строеж"
+
+
+def test_a_coordinator_edits_a_service(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    own = db.session.scalar(db.select(Service).where(Service.office_id == offices[0].id))
+    form = {**FORM, "name": own.name, "register_number": "2016", "active": ""}
+    assert client.post(f"/admin/services/{own.id}", data=form).status_code == 303
+    db.session.refresh(own)
+    assert (own.register_number, own.active, own.department) == (
+        "2016",
+        False,
+        "Устройство на територията",
+    )
+
+
+def test_the_administrator_keeps_every_offices_register(client, login_as, offices):
+    login_as(Role.ADMIN)
+    page = client.get("/admin/services/").text
+    assert "Удостоверение за наследници" in page and "Разрешение за строеж" in page
+    response = client.post("/admin/services/new", data={**FORM, "office": offices[1].id})
+    assert response.status_code == 303
+    created = db.session.scalar(db.select(Service).where(Service.register_number == "2027"))
+    assert created.office_id == offices[1].id
+
+
+@pytest.mark.parametrize("role", [Role.DESK, Role.EXPERT, Role.COMMISSION])
+def test_other_roles_may_not_keep_the_register(client, login_as, offices, role):
+    login_as(role, office=offices[0])
+    assert client.get("/admin/services/").status_code == 403
+    assert client.post("/admin/services/new", data=FORM).status_code == 403
