@@ -80,6 +80,11 @@ def status_url(reference: str) -> str:
     return f"{public_url()}/status?ref={reference}"
 
 
+def service_url(office_code: str, code: str) -> str:
+    """The public page of a municipal service: on its poster's QR code and in links."""
+    return f"{public_url()}/services/{office_code}/{code}"
+
+
 def claim_due(now: datetime, limit: int = 100) -> list[OutboxMessage]:
     """Claim pending messages whose time has come. A message claimed by one job is
     skipped by any other job running at the same time, so none is sent twice."""

@@ -117,19 +117,48 @@ def search(office_ids: list[int] | None, q: str = "", kind: str = "") -> Select:
         query = query.where(Service.office_id.in_(office_ids))
     if kind in {k.value for k in ServiceKind}:
         query = query.where(Service.kind == kind)
-    if words := (q or "").strip()[:100]:
-        latin = search_key(words) or ""
-        matches = [s.id for s in db.session.scalars(query) if _matches(s, words, latin)]
-        query = query.where(Service.id.in_(matches))
+    if (q or "").strip():
+        found = matching(list(db.session.scalars(query)), q)
+        query = query.where(Service.id.in_([s.id for s in found]))
     return query
 
 
+def matching(services: list[Service], q: str) -> list[Service]:
+    """The services whose name, department, code or register number holds what was typed,
+    in Cyrillic or Latin. A register is a few hundred rows: matched here, not in SQL."""
+    words = (q or "").strip()[:100]
+    if not words:
+        return services
+    latin = search_key(words) or ""
+    return [s for s in services if _matches(s, words, latin)]
+
+
 def _matches(service: Service, words: str, latin: str) -> bool:
-    """A register is a few hundred rows: matched here, so Cyrillic and Latin alike."""
     if service.register_number and words.strip("№ ") == service.register_number:
         return True
     haystack = " ".join([service.name, service.name_en, service.department, service.code])
     return latin in (search_key(haystack) or "")
+
+
+def published(office_code: str, code: str | None = None):
+    """The public site's view: an office and its active services by name (None if the
+    office does not exist), or with `code` that one active service (None if it is not
+    there). Codes typed into an address are checked before they reach the database."""
+    office_code = (office_code or "").strip().upper()
+    if not office_code.isalpha() or len(office_code) > 8:
+        return None
+    query = (
+        select(Service)
+        .join(Office)
+        .where(Office.code == office_code, Service.active)
+        .order_by(Service.name)
+    )
+    if code is None:
+        office = db.session.scalar(select(Office).where(Office.code == office_code))
+        return None if office is None else (office, list(db.session.scalars(query)))
+    if not CODE.match(code):
+        return None
+    return db.session.scalar(query.where(Service.code == code))
 
 
 def get(office_id: int, service_id: int) -> Service | None:
