@@ -1,6 +1,8 @@
 """/admin/services: coordinators keep their office's register, the administrator every
 office's; nobody else sees it."""
 
+import io
+
 import pytest
 
 from bureau.domain.services import register
@@ -104,3 +106,34 @@ def test_other_roles_may_not_keep_the_register(client, login_as, offices, role):
     login_as(role, office=offices[0])
     assert client.get("/admin/services/").status_code == 403
     assert client.post("/admin/services/new", data=FORM).status_code == 403
+
+
+def upload(client, content: bytes, name: str = "услуги.csv", **fields):
+    data = {"file": (io.BytesIO(content), name), **fields}
+    return client.post("/admin/services/import", data=data, content_type="multipart/form-data")
+
+
+def test_a_coordinator_loads_a_spreadsheet_from_the_page(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    good = "Наименование;Вид;Срок (работни дни)\nРазрешение за строеж;техническа;14\n"
+    checked = upload(client, good.encode("cp1251"), dry_run="y")
+    assert checked.status_code == 200
+    assert "Проверка, без запис: 1 нови" in " ".join(checked.text.split())
+    assert len(register.of_office(offices[0].id)) == 1
+    loaded = upload(client, good.encode("cp1251"))
+    assert "Регистърът е зареден: 1 нови" in " ".join(loaded.text.split())
+    names = {s.name: s for s in register.of_office(offices[0].id)}
+    assert names["Разрешение за строеж"].term_days == 14
+    assert names["Разрешение за строеж"].kind == "technical"
+
+
+def test_a_refused_row_or_file_writes_nothing_and_says_why(client, login_as, offices):
+    login_as(Role.COORDINATOR, office=offices[0])
+    bad = upload(client, "name,kind\nСкица,municipal\nДруга,technical\n".encode())
+    assert bad.status_code == 422
+    assert "Нищо не е записано: 1 реда са отказани." in bad.text
+    assert "административна" in bad.text
+    unreadable = upload(client, b"fee\n5\n")
+    assert unreadable.status_code == 422
+    assert "Няма колона" in unreadable.text
+    assert [s.name for s in register.of_office(offices[0].id)] == ["Удостоверение за наследници"]

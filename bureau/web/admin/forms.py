@@ -4,6 +4,7 @@ erasure of a citizen's data."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -186,3 +187,15 @@ class ServiceForm(FlaskForm):
             legal_basis=self.legal_basis.data or "",
             active=self.active.data,
         )
+
+
+class ServiceImportForm(FlaskForm):
+    """A spreadsheet of the register (bureau/domain/services/importing.py reads it)."""
+
+    office = SelectField(_l("Офис"), coerce=int, validate_choice=False)
+    file = FileField(
+        _l("Файл (CSV или XLSX)"),
+        validators=[FileRequired(_l("Изберете файл."))],
+        description=_l("Първият ред назовава колоните; задължителна е само „Наименование“."),
+    )
+    dry_run = BooleanField(_l("Само проверка — без запис"))
