@@ -30,7 +30,7 @@ from bureau.models.recommendation import (
 )
 from bureau.models.referral import Institution, Referral
 from bureau.models.security import RecoveryCode, TotpCredential
-from bureau.models.service import Service, ServiceKind
+from bureau.models.service import Service, ServiceKind, ServiceRating
 from bureau.models.stat_summary import StatCube
 from bureau.models.stats import StatRecord
 from bureau.models.taxonomy import Category, Subcategory
@@ -49,6 +49,7 @@ __all__ = [
     "RetentionRun",
     "Service",
     "ServiceKind",
+    "ServiceRating",
     "TotpCredential",
     "OPEN_STATUSES",
     "Outcome",

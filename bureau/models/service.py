@@ -1,10 +1,10 @@
 """The register of the municipality's services: what each office's municipality provides
 to citizens, with its statutory term, the unit that provides it and its legal basis."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bureau.extensions import db
@@ -49,3 +49,22 @@ class Service(db.Model):
 
     def __repr__(self) -> str:
         return f"<Service {self.office_id} {self.code}>"
+
+
+class ServiceRating(db.Model):
+    """A citizen's anonymous rating of a service: codes, a date and an optional comment
+    that only the office's coordinators read. Nothing about who rated, not even an address."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    rated_on: Mapped[date]  # the day in Sofia
+    satisfaction: Mapped[int] = mapped_column(SmallInteger)  # 1..5
+    within_term: Mapped[str] = mapped_column(String(10))  # yes | no | unknown
+    clear_requirements: Mapped[str] = mapped_column(String(10))  # yes | no | unknown
+    courteous: Mapped[str] = mapped_column(String(10))  # yes | no | unknown
+    extra_payment: Mapped[str] = mapped_column(String(12))  # yes | no | undisclosed
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    service: Mapped[Service] = relationship()

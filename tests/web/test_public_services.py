@@ -6,6 +6,7 @@ import pytest
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
+from bureau.models import Service, ServiceRating
 from tests.factories import make_office
 
 SKETCH = ServiceData(
@@ -42,7 +43,6 @@ def test_the_list_shows_the_active_services_and_finds_them_typed_in_latin(client
     assert "Издаване на скица на поземлен имот" in page.text
     assert "Удостоверение за наследници" in page.text
     assert "Стара услуга" not in page.text
-    assert page.headers["Cache-Control"] == "public, max-age=300"
     found = client.get("/services/KRS?q=skitsa").text
     assert "скица на поземлен имот" in found and "Удостоверение за наследници" not in found
 
@@ -82,3 +82,87 @@ def test_the_poster_carries_the_configured_address_not_the_hosts(client, kresna)
 )
 def test_what_is_not_there_is_a_404_never_an_error(client, kresna, path):
     assert client.get(path).status_code in (400, 404)
+
+
+RATING = {
+    "satisfaction": "2",
+    "within_term": "no",
+    "clear_requirements": "yes",
+    "courteous": "yes",
+    "extra_payment": "undisclosed",
+    "comment": "Чаках три седмици.",
+    "website": "",
+}
+
+
+def ratings_of(service_code: str) -> list[ServiceRating]:
+    query = db.select(ServiceRating).join(Service).where(Service.code == service_code)
+    return list(db.session.scalars(query))
+
+
+def test_a_citizen_rates_a_service_anonymously_as_codes(client, kresna):
+    page = client.get("/services/KRS/sketch/rate")
+    assert page.status_code == 200 and "Как ви обслужиха?" in page.text
+    response = client.post("/services/KRS/sketch/rate", data=RATING)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/services/KRS/sketch")
+    (rating,) = ratings_of("sketch")
+    assert (rating.satisfaction, rating.within_term, rating.extra_payment, rating.comment) == (
+        2,
+        "no",
+        "undisclosed",
+        "Чаках три седмици.",
+    )
+    assert rating.office_id == kresna.id
+    # The comment is for the coordinators: never on a public page.
+    for path in ("/services/KRS", "/services/KRS/sketch", "/services/KRS/sketch/poster"):
+        assert "Чаках три седмици" not in client.get(path).text
+
+
+def test_one_rating_per_browser_service_and_day(client, kresna):
+    assert client.post("/services/KRS/sketch/rate", data=RATING).status_code == 303
+    again = client.post("/services/KRS/sketch/rate", data=RATING)
+    assert again.status_code == 303
+    assert "Вече оценихте тази услуга днес." in client.get(again.headers["Location"]).text
+    assert len(ratings_of("sketch")) == 1
+    other = register.published("KRS")[1][1].code
+    assert client.post(f"/services/KRS/{other}/rate", data=RATING).status_code == 303
+    assert len(ratings_of(other)) == 1
+
+
+def test_a_bot_filling_the_honeypot_leaves_no_rating(client, kresna):
+    response = client.post("/services/KRS/sketch/rate", data={**RATING, "website": "spam.example"})
+    assert response.status_code == 422
+    assert ratings_of("sketch") == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"satisfaction": "9"},
+        {"satisfaction": ""},
+        {"within_term": "maybe"},
+        {"extra_payment": ""},
+        {"comment": "я" * 1001},
+        {"satisfaction": "3\x00"},
+    ],
+)
+def test_a_wrong_answer_is_refused_with_a_message_and_nothing_stored(client, kresna, change):
+    response = client.post("/services/KRS/sketch/rate", data={**RATING, **change})
+    assert response.status_code in (400, 422)
+    assert ratings_of("sketch") == []
+
+
+def test_ratings_from_one_address_are_limited(app, kresna):
+    app.config["RATING_LIMIT_PER_IP"] = "3 per hour"
+    answers = []
+    for _ in range(5):
+        client = app.test_client()  # a new browser each time: only the address is the same
+        answers.append(client.post("/services/KRS/sketch/rate", data=RATING).status_code)
+    assert answers == [303, 303, 303, 429, 429]
+    assert len(ratings_of("sketch")) == 3
+
+
+def test_an_inactive_or_unknown_service_cannot_be_rated(client, kresna):
+    assert client.post("/services/KRS/old/rate", data=RATING).status_code == 404
+    assert client.get("/services/STR/sketch/rate").status_code == 404

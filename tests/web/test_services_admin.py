@@ -2,14 +2,16 @@
 office's; nobody else sees it."""
 
 import io
+from datetime import date
 
 import pytest
 
-from bureau.domain.services import register
+from bureau.domain.services import ratings, register
+from bureau.domain.services.ratings import RatingData
 from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
 from bureau.models import Role, Service
-from tests.factories import make_office
+from tests.factories import PASSWORD, make_office, make_user
 
 FORM = {
     "name": "Издаване на скица на поземлен имот",
@@ -137,3 +139,23 @@ def test_a_refused_row_or_file_writes_nothing_and_says_why(client, login_as, off
     assert unreadable.status_code == 422
     assert "Няма колона" in unreadable.text
     assert [s.name for s in register.of_office(offices[0].id)] == ["Удостоверение за наследници"]
+
+
+def test_the_coordinator_reads_the_ratings_and_comments_the_administrator_the_figures(
+    client, app, login_as, offices
+):
+    own = register.of_office(offices[0].id)[0]
+    for satisfaction, comment in ((5, ""), (2, "Служителят ме върна два пъти.")):
+        data = RatingData(satisfaction, "no", "yes", "yes", "no", comment)
+        ratings.rate(own, data, today=date(2026, 11, 30))
+    db.session.commit()
+    login_as(Role.COORDINATOR, office=offices[0])
+    page = " ".join(client.get(f"/admin/services/{own.id}").text.split())
+    assert 'Оценки</dt><dd class="col-5">2</dd>' in page
+    assert "3,5" in page and "50 %" in page
+    assert "Служителят ме върна два пъти." in page
+    admin = app.test_client()
+    admin_user = make_user(Role.ADMIN)
+    admin.post("/login", data={"email": admin_user.email, "password": PASSWORD})
+    page = admin.get(f"/admin/services/{own.id}").text
+    assert "3,5" in page and "Служителят ме върна" not in page

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bureau.domain import DomainError, offices
-from bureau.domain.services import importing, register
+from bureau.domain.services import importing, ratings, register
 from bureau.extensions import db
 from bureau.models import Role, Service
 from bureau.permissions import can, requires
@@ -97,4 +97,13 @@ def _edit(service: Service | None):
     if saved := submit(form, save):
         flash(_("Услугата „%(name)s“ е запазена.", name=saved.name), "success")
         return redirect(url_for("admin.services"), 303)
-    return render_template("admin/service_form.html", form=form, service=service), status_of(form)
+    rated = ratings.summary(service) if service is not None else None
+    comments = (
+        ratings.comments(service)
+        if service is not None and can(current_user, "feedback.comments")
+        else []
+    )
+    page = render_template(
+        "admin/service_form.html", form=form, service=service, rated=rated, comments=comments
+    )
+    return page, status_of(form)

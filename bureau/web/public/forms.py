@@ -1,14 +1,24 @@
-"""Forms of the public site: status look-up and online inquiry."""
+"""Forms of the public site: status look-up, online inquiry, a service's rating."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from bureau.domain import taxonomy
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
+from bureau.domain.services import ratings
 from bureau.models import Office
+from bureau.web.common.feedback_forms import SATISFACTION
 from bureau.web.common.forms import (
     EmailAddress,
     LongText,
@@ -109,4 +119,60 @@ class AskForm(FlaskForm):
                 age_band=self.age_band.data,
             ),
             token=self.token.data or None,
+        )
+
+
+ANSWERS = [("yes", _l("Да")), ("no", _l("Не")), ("unknown", _l("Не знам"))]
+
+
+class RatingForm(FlaskForm):
+    """A citizen's rating of a municipal service: anonymous, a minute to fill in."""
+
+    satisfaction = RadioField(
+        _l("Доколко сте доволни от услугата?"),
+        choices=SATISFACTION,
+        validators=[InputRequired(_l("Изберете оценка от 1 до 5."))],
+    )
+    within_term = RadioField(
+        _l("Изпълнена ли беше в срока по закон?"),
+        choices=ANSWERS,
+        validators=[InputRequired(_l("Изберете един от отговорите."))],
+    )
+    clear_requirements = RadioField(
+        _l("Ясно ли беше какви документи и условия са нужни?"),
+        choices=ANSWERS,
+        validators=[InputRequired(_l("Изберете един от отговорите."))],
+    )
+    courteous = RadioField(
+        _l("Учтиви ли бяха служителите?"),
+        choices=ANSWERS,
+        validators=[InputRequired(_l("Изберете един от отговорите."))],
+    )
+    extra_payment = RadioField(
+        _l("Поискаха ли ви нещо извън официалната такса?"),
+        choices=[
+            ("no", _l("Не")),
+            ("yes", _l("Да")),
+            ("undisclosed", _l("Предпочитам да не казвам")),
+        ],
+        validators=[InputRequired(_l("Изберете един от отговорите."))],
+    )
+    comment = LongText(
+        _l("Искате ли да добавите нещо? (по желание)"),
+        validators=[Optional(), Length(max=ratings.MAX_COMMENT)],
+        description=_l(
+            "Не се публикува: чете го само координаторът на бюрото. Моля, не пишете имена."
+        ),
+    )
+    website = StringField(_l("Уебсайт (не попълвайте)"))
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    def to_data(self) -> ratings.RatingData:
+        names = ("within_term", "clear_requirements", "courteous", "extra_payment")
+        answers = {name: getattr(self, name).data for name in names}
+        return ratings.RatingData(
+            satisfaction=int(self.satisfaction.data), comment=self.comment.data or "", **answers
         )

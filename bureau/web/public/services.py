@@ -1,18 +1,35 @@
 """The municipality's services on the public site — the seed of the handbook "От А до Я":
 /services/<OFFICE> lists them, /services/<OFFICE>/<code> says what one is (term, fee, who
-provides it, on what basis), and …/poster is the A4 poster for the municipal counter,
-whose QR code opens that page. Nothing here is personal."""
+provides it, on what basis), …/rate takes a citizen's anonymous rating, and …/poster is
+the A4 poster for the municipal counter, whose QR code opens the rating. Nothing here is
+personal."""
 
-from flask import abort, make_response, render_template, request
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from bureau.domain import notifications
-from bureau.domain.services import register
+from bureau.domain import clock, notifications
+from bureau.domain.services import ratings, register
+from bureau.extensions import limiter
 from bureau.permissions import public
+from bureau.web.common.forms import submit
 from bureau.web.common.urls import qr_svg
+from bureau.web.public.forms import RatingForm
 from bureau.web.public.views import bp
 
 CACHE = "public, max-age=300"
+RATINGS_PER_ADDRESS = "20 per hour"  # every post, refused ones included
+RATED = "rated"  # the session's record of today's ratings from this browser
 
 
 @bp.get("/services/<office_code>")
@@ -24,14 +41,9 @@ def services(office_code: str):
     office, listed = found
     q = request.args.get("q", "").strip()[:100]
     locale = str(get_locale())
-    return _cached(
-        render_template(
-            "public/services.html",
-            office=office,
-            services=register.matching(listed, q),
-            q=q,
-            locale=locale,
-        )
+    listed = register.matching(listed, q)
+    return render_template(
+        "public/services.html", office=office, services=listed, q=q, locale=locale
     )
 
 
@@ -39,14 +51,14 @@ def services(office_code: str):
 @public
 def service(office_code: str, code: str):
     found = register.published(office_code, code) or abort(404)
-    return _cached(render_template("public/service.html", service=found, locale=str(get_locale())))
+    return render_template("public/service.html", service=found, locale=str(get_locale()))
 
 
 @bp.get("/services/<office_code>/<code>/poster")
 @public
 def poster(office_code: str, code: str):
     found = register.published(office_code, code) or abort(404)
-    address = notifications.service_url(found.office.code, found.code)
+    address = notifications.service_url(found.office.code, found.code) + "/rate"
     return _cached(
         render_template(
             "public/service_poster.html", service=found, address=address, qr=qr_svg(address)
@@ -54,7 +66,49 @@ def poster(office_code: str, code: str):
     )
 
 
+@bp.route("/services/<office_code>/<code>/rate", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config.get("RATING_LIMIT_PER_IP", RATINGS_PER_ADDRESS), methods=["POST"]
+)
+def rate(office_code: str, code: str):
+    found = register.published(office_code, code) or abort(404)
+    form = RatingForm()
+    today = clock.sofia_today()
+    status = 200
+    if _rated_today(found.id, today):
+        flash(_("Вече оценихте тази услуга днес. Благодарим!"), "info")
+        return redirect(url_for("public.service", office_code=found.office.code, code=code), 303)
+    if form.is_submitted() and form.is_bot:
+        current_app.logger.info("service rating refused: honeypot filled (%s)", request.remote_addr)
+        flash(_("Оценката не беше изпратена. Опитайте отново."), "danger")
+        form.website.data = ""
+        status = 422
+    elif submit(form, lambda: ratings.rate(found, form.to_data(), today=today)):
+        _remember_rated(found.id, today)
+        flash(_("Благодарим! Оценката ви помага на общината да работи по-добре."), "success")
+        return redirect(url_for("public.service", office_code=found.office.code, code=code), 303)
+    elif form.is_submitted():
+        status = 422
+    locale = str(get_locale())
+    return render_template(
+        "public/service_rate.html", service=found, form=form, locale=locale
+    ), status
+
+
+def _rated_today(service_id: int, today) -> bool:
+    record = session.get(RATED) or {}
+    return record.get("day") == today.isoformat() and service_id in record.get("ids", [])
+
+
+def _remember_rated(service_id: int, today) -> None:
+    record = session.get(RATED) or {}
+    ids = record.get("ids", []) if record.get("day") == today.isoformat() else []
+    session[RATED] = {"day": today.isoformat(), "ids": [*ids, service_id][-50:]}
+
+
 def _cached(body: str):
+    """A page without a session or a message in it may be kept by browsers and proxies."""
     response = make_response(body)
     response.headers["Cache-Control"] = CACHE
     return response
