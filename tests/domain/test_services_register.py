@@ -212,3 +212,17 @@ def test_search_finds_a_service_typed_in_latin_or_by_its_number(app):
     assert names("2016") == ["Издаване на удостоверение за наследници"]
     assert names("грао") == ["Издаване на удостоверение за наследници"]
     assert names("нищо такова") == []
+
+
+def test_two_rows_that_find_the_same_service_are_refused(app):
+    office = make_office()
+    load(office, GOOD.encode())
+    # One row finds the heirs' certificate by its number, the other by its name.
+    rows = HEADER + (
+        ",2016,Удостоверение за наследници (ново име),,administrative,,,,\n"
+        ",,Издаване на удостоверение за наследници,,administrative,,,,\n"
+    )
+    report = load(office, rows.encode())
+    assert [row.outcome for row in report.rows] == ["updated", "refused"]
+    assert "ред 2" in report.refused[0].reason
+    assert "Издаване на удостоверение за наследници" in services(office)

@@ -91,10 +91,14 @@ def import_services(
             data = register.checked(_data(record))
             number = data.register_number or None
             existing = register.find(office.id, register_number=number, name=data.name)
-            for key in (data.register_number, data.name.casefold(), data.code):
+            # A row repeats an earlier one if it names the same service, or finds the
+            # same one in the register (one by its number, the other by its name).
+            keys = [data.register_number, data.name.casefold(), data.code]
+            keys.append(f"#{existing.id}" if existing is not None else "")
+            for key in keys:
                 if key and key in seen:
                     raise DomainError(_l("Повтаря ред %(n)d на файла.", n=seen[key]))
-            for key in (data.register_number, data.name.casefold(), data.code):
+            for key in keys:
                 if key:
                     seen[key] = line
             if existing is None and data.code and data.code in taken_codes:
