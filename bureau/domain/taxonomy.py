@@ -106,13 +106,12 @@ def seed_default_taxonomy() -> None:
     db.session.flush()
 
 
-def categories(*, active_only: bool = True) -> list[Category]:
-    """The categories in display order, with their subcategories loaded."""
-    query = (
-        select(Category)
-        .options(selectinload(Category.subcategories))
-        .order_by(Category.position, Category.id)
-    )
+def categories(*, active_only: bool = True, subcategories: bool = True) -> list[Category]:
+    """The categories in display order, with their subcategories loaded unless a list of
+    names is all that is wanted (the case list's filter: one query less on every page)."""
+    query = select(Category).order_by(Category.position, Category.id)
+    if subcategories:
+        query = query.options(selectinload(Category.subcategories))
     if active_only:
         query = query.where(Category.active)
     return list(db.session.scalars(query))

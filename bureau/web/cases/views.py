@@ -75,7 +75,7 @@ def _filter_choices() -> dict:
     return {
         "experts": experts.office_experts(office.id, profiles=False) if office else [],
         "settlements": office.settlements if office else [],
-        "categories": taxonomy.categories(active_only=False),
+        "categories": taxonomy.categories(active_only=False, subcategories=False),
     }
 
 
