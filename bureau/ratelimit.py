@@ -116,8 +116,7 @@ class DatabaseStorage(Storage):
         with db.engine.connect() as connection:
             return connection.execute(
                 select(RateLimitCounter.count, RateLimitCounter.expires_at).where(
-                    RateLimitCounter.key == _hashed(key),
-                    RateLimitCounter.expires_at > time.time(),
+                    RateLimitCounter.key == _hashed(key), RateLimitCounter.expires_at > time.time()
                 )
             ).first()
 

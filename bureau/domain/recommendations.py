@@ -15,13 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, NotFound
 from bureau.extensions import db
-from bureau.models import (
-    Category,
-    Office,
-    Recommendation,
-    RecommendationResponse,
-    User,
-)
+from bureau.models import Category, Office, Recommendation, RecommendationResponse, User
 from bureau.models import RecommendationStatus as Status
 
 NEXT = {

@@ -9,14 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, clock
 from bureau.extensions import db
-from bureau.models import (
-    OPEN_STATUSES,
-    Affiliation,
-    ExpertProfile,
-    Inquiry,
-    Role,
-    User,
-)
+from bureau.models import OPEN_STATUSES, Affiliation, ExpertProfile, Inquiry, Role, User
 
 
 @dataclass

@@ -61,8 +61,7 @@ def refer(
     _require_open_work(case, actor, expected_version)
     if not consent:
         raise DomainError(
-            _l("Насочване само със съгласието на гражданина да се споделят данните му."),
-            "consent",
+            _l("Насочване само със съгласието на гражданина да се споделят данните му."), "consent"
         )
     institution = db.session.get(Institution, institution_id)
     if institution is None or institution.office_id != case.office_id or not institution.active:

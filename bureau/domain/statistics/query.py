@@ -34,11 +34,7 @@ from bureau.models import Affiliation, Category, Channel, Office, Role
 FIXED_PERIODS = _l(
     "Статистиката се публикува за календарни месеци, тримесечия и години, не за произволни периоди."
 )
-PERIOD_KINDS = {
-    "month": _l("месец"),
-    "quarter": _l("тримесечие"),
-    "year": _l("година"),
-}
+PERIOD_KINDS = {"month": _l("месец"), "quarter": _l("тримесечие"), "year": _l("година")}
 
 
 @dataclass

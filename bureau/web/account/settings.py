@@ -9,13 +9,7 @@ from flask_login import current_user, login_user
 from bureau.domain import DomainError, accounts, mfa
 from bureau.permissions import requires
 from bureau.web.account.forms import CodeForm, PasswordForm, ReauthForm
-from bureau.web.account.views import (
-    PENDING_SECONDS,
-    SETUP_AT,
-    bp,
-    confirm_enrolment,
-    enrolment_qr,
-)
+from bureau.web.account.views import PENDING_SECONDS, SETUP_AT, bp, confirm_enrolment, enrolment_qr
 from bureau.web.common import audit, sessions
 from bureau.web.common.forms import status_of, submit
 
@@ -24,16 +18,13 @@ from bureau.web.common.forms import status_of, submit
 @requires("account.self")
 def change_password():
     form = PasswordForm()
-    changed = submit(
-        form,
-        lambda: accounts.change_password(
-            current_user,
-            current=form.current.data,
-            new=form.password.data,
-            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-        ),
-    )
-    if changed:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+
+    def change():
+        new, current = form.password.data, form.current.data
+        accounts.change_password(current_user, current=current, new=new, hash_method=method)
+
+    if submit(form, change):
         # A fresh cookie for the new session version (the user, not the proxy).
         login_user(current_user._get_current_object())
         audit.log("account.password_changed")

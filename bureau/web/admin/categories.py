@@ -9,7 +9,7 @@ from bureau.permissions import requires
 from bureau.web.admin.forms import CategoryForm, SubcategoryForm
 from bureau.web.admin.views import bp
 from bureau.web.common import audit
-from bureau.web.common.forms import status_of, submit
+from bureau.web.common.forms import status_of, submit, values
 
 
 @bp.get("/categories/")
@@ -41,16 +41,12 @@ def edit_category(category_code: str):
 def add_subcategory(category_code: str):
     category = taxonomy.get_category(category_code) or abort(404)
     sub_form = SubcategoryForm(prefix="sub")
-    added = submit(
-        sub_form,
-        lambda: taxonomy.add_subcategory(
-            category,
-            code=sub_form.code.data,
-            label_bg=sub_form.label_bg.data,
-            label_en=sub_form.label_en.data or "",
-        ),
-    )
-    if added:
+
+    def add():
+        data = values(sub_form, "code", "label_bg")
+        taxonomy.add_subcategory(category, label_en=sub_form.label_en.data or "", **data)
+
+    if submit(sub_form, add):
         audit.log("admin.taxonomy_updated", ("category", category.code))
         flash(_("Подкатегорията е добавена."), "success")
         return redirect(url_for("admin.edit_category", category_code=category.code), 303)

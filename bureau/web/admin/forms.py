@@ -15,14 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import (
-    AnyOf,
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from bureau.domain import offices
 from bureau.domain.services.register import ServiceData
@@ -36,8 +29,7 @@ LANGUAGE_LABELS = [("bg", "Български"), ("en", "English")]
 
 class UserForm(FlaskForm):
     email = EmailField(
-        _l("E-mail"),
-        validators=[DataRequired(_l("Въведете e-mail.")), EmailAddress()],
+        _l("E-mail"), validators=[DataRequired(_l("Въведете e-mail.")), EmailAddress()]
     )
     name = StringField(_l("Име"), validators=[DataRequired(_l("Въведете име.")), Length(max=200)])
     # No role is preselected: left untouched, the first one (administrator) would be given.

@@ -11,7 +11,7 @@ from bureau.models import User
 from bureau.permissions import requires
 from bureau.web.admin.forms import OfficeForm, ResetPasswordForm, SettlementForm, UserForm
 from bureau.web.common import audit
-from bureau.web.common.forms import status_of, submit
+from bureau.web.common.forms import status_of, submit, values
 from bureau.web.common.labels import ROLE_LABELS
 from bureau.web.common.params import page_number
 
@@ -51,15 +51,9 @@ def create_user():
 def _create_user(form: UserForm) -> User:
     if not form.password.data:
         raise DomainError(_l("Въведете начална парола."), "password")
-    return accounts.create_user(
-        email=form.email.data,
-        name=form.name.data,
-        role=form.role.data,
-        password=form.password.data,
-        office=form.chosen_office(),
-        language=form.language.data,
-        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-    )
+    data = values(form, "email", "name", "role", "password", "language")
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    return accounts.create_user(office=form.chosen_office(), hash_method=method, **data)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -76,18 +70,12 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.office.data = user.office_id or 0
         form.role.data = user.role.value
-    updated = submit(
-        form,
-        lambda: accounts.update_user(
-            user,
-            name=form.name.data,
-            role=form.role.data,
-            office=form.chosen_office(),
-            active=form.active.data,
-            language=form.language.data,
-        ),
-    )
-    if updated:
+
+    def update():
+        data = values(form, "name", "role", "active", "language")
+        accounts.update_user(user, office=form.chosen_office(), **data)
+
+    if submit(form, update):
         audit.log("admin.user_updated", user, role=user.role.value, active=user.active)
         flash(_("Промените са запазени."), "success")
         return redirect(url_for("admin.users"), 303)

@@ -243,11 +243,7 @@ SPEC = {
     "servers": [{"url": "/api/v1"}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-            "Error": ERROR,
-            "NewInquiry": NEW_INQUIRY,
-            "InquirySummary": INQUIRY_SUMMARY,
-        },
+        "schemas": {"Error": ERROR, "NewInquiry": NEW_INQUIRY, "InquirySummary": INQUIRY_SUMMARY},
     },
     "security": [{"bearer": []}],
     "paths": {

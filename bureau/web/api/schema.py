@@ -35,8 +35,7 @@ def parse_intake(payload, office: Office, token: str | None) -> IntakeData:
         raise DomainError("the body must be a JSON object", "body")
     if token is not None and len(token) > intake.TOKEN_LENGTH:
         raise DomainError(
-            f"'Idempotency-Key' must be at most {intake.TOKEN_LENGTH} characters",
-            "Idempotency-Key",
+            f"'Idempotency-Key' must be at most {intake.TOKEN_LENGTH} characters", "Idempotency-Key"
         )
     _unknown(payload, INQUIRY_FIELDS)
     citizen_payload = _typed(payload, "citizen", dict, default={})

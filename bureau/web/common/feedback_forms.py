@@ -22,21 +22,23 @@ YES_NO = [("yes", _l("Да")), ("no", _l("Не"))]
 NOT_ANSWERED = ("", _l("Без отговор"))
 
 
+def question(label, choices: list, required) -> RadioField:
+    """A question answered by choosing one of `choices`; `required`: the message when
+    none was chosen."""
+    return RadioField(label, choices=choices, validators=[InputRequired(required)])
+
+
 class FeedbackForm(FlaskForm):
-    satisfaction = RadioField(
-        _l("Доволни ли сте от помощта на бюрото?"),
-        choices=SATISFACTION,
-        validators=[InputRequired(_l("Изберете оценка от 1 до 5."))],
+    satisfaction = question(
+        _l("Доволни ли сте от помощта на бюрото?"), SATISFACTION, _l("Изберете оценка от 1 до 5.")
     )
-    problem_solved = RadioField(
-        _l("Решен ли е проблемът ви?"),
-        choices=SOLVED,
-        validators=[InputRequired(_l("Отговорете дали проблемът е решен."))],
+    problem_solved = question(
+        _l("Решен ли е проблемът ви?"), SOLVED, _l("Отговорете дали проблемът е решен.")
     )
-    would_recommend = RadioField(
+    would_recommend = question(
         _l("Бихте ли препоръчали бюрото на близък човек?"),
-        choices=YES_NO,
-        validators=[InputRequired(_l("Отговорете дали бихте препоръчали бюрото."))],
+        YES_NO,
+        _l("Отговорете дали бихте препоръчали бюрото."),
     )
     comment = LongText(
         _l("Искате ли да добавите нещо? (по желание)"),

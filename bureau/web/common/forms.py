@@ -78,6 +78,11 @@ def form_error(form, error: DomainError) -> None:
         flash(str(error.message), "danger")
 
 
+def values(form, *names: str) -> dict:
+    """The named fields' data, as keyword arguments for a domain function."""
+    return {name: getattr(form, name).data for name in names}
+
+
 def submit(form, action: Callable[[], T]) -> T | bool | None:
     """Run the domain's `action()` once the posted form is valid: its result (True if it
     gives none), or None when the form was not posted, is not valid or the domain refused

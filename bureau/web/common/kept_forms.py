@@ -15,16 +15,7 @@ redirect from a refused form into an error page, should a view ever break that r
 
 from urllib.parse import urlsplit
 
-from flask import (
-    current_app,
-    flash,
-    g,
-    make_response,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, g, make_response, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf

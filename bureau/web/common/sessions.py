@@ -47,8 +47,7 @@ def seconds_left() -> int:
         return 0
     config = current_app.config
     ends = min(
-        seen_at + config["SESSION_IDLE_MINUTES"] * 60,
-        login_at + config["SESSION_MAX_HOURS"] * 3600,
+        seen_at + config["SESSION_IDLE_MINUTES"] * 60, login_at + config["SESSION_MAX_HOURS"] * 3600
     )
     return max(0, ends - int(now()))
 

@@ -11,7 +11,7 @@ from bureau.extensions import db
 from bureau.models import Role, User
 from bureau.permissions import can, requires
 from bureau.web.common import audit
-from bureau.web.common.forms import status_of, submit
+from bureau.web.common.forms import status_of, submit, values
 from bureau.web.experts.forms import ProfileForm
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
@@ -43,19 +43,12 @@ def edit(user_id: int):
     form.expertise.choices = [(c.id, c.label(locale)) for c in taxonomy.categories()]
     if request.method == "GET":
         form.expertise.data = [c.id for c in profile.expertise]
-    updated = submit(
-        form,
-        lambda: experts.update_profile(
-            user,
-            affiliation=form.affiliation.data,
-            organisation=form.organisation.data,
-            capacity=form.capacity.data,
-            on_leave_until=form.on_leave_until.data,
-            category_ids=form.expertise.data,
-            public_name=form.public_name.data,
-        ),
-    )
-    if updated:
+    fields = ("affiliation", "organisation", "capacity", "on_leave_until", "public_name")
+
+    def update():
+        experts.update_profile(user, category_ids=form.expertise.data, **values(form, *fields))
+
+    if submit(form, update):
         audit.log("experts.profile_updated", user)
         flash(_("Профилът на %(name)s е запазен.", name=user.name), "success")
         return redirect(url_for("experts.index"), 303)

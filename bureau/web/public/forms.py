@@ -6,19 +6,18 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    RadioField,
     SelectField,
     StringField,
     TelField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from bureau.domain import taxonomy
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.domain.services import ratings
 from bureau.models import Office
-from bureau.web.common.feedback_forms import SATISFACTION
+from bureau.web.common.feedback_forms import SATISFACTION, question
 from bureau.web.common.forms import (
     EmailAddress,
     LongText,
@@ -55,8 +54,7 @@ class AskForm(FlaskForm):
         validators=[
             DataRequired(_l("Напишете накратко какъв е въпросът ви.")),
             Length(
-                max=intake.MAX_DESCRIPTION,
-                message=_l("Текстът е твърде дълъг (до %(max)d знака)."),
+                max=intake.MAX_DESCRIPTION, message=_l("Текстът е твърде дълъг (до %(max)d знака).")
             ),
         ],
         description=_l("Със свои думи: какво се случи и с какво можем да помогнем."),
@@ -123,39 +121,27 @@ class AskForm(FlaskForm):
 
 
 ANSWERS = [("yes", _l("Да")), ("no", _l("Не")), ("unknown", _l("Не знам"))]
+EXTRA_PAYMENT = [
+    ("no", _l("Не")),
+    ("yes", _l("Да")),
+    ("undisclosed", _l("Предпочитам да не казвам")),
+]
+CHOOSE = _l("Изберете един от отговорите.")
 
 
 class RatingForm(FlaskForm):
     """A citizen's rating of a municipal service: anonymous, a minute to fill in."""
 
-    satisfaction = RadioField(
-        _l("Доколко сте доволни от услугата?"),
-        choices=SATISFACTION,
-        validators=[InputRequired(_l("Изберете оценка от 1 до 5."))],
+    satisfaction = question(
+        _l("Доколко сте доволни от услугата?"), SATISFACTION, _l("Изберете оценка от 1 до 5.")
     )
-    within_term = RadioField(
-        _l("Изпълнена ли беше в срока по закон?"),
-        choices=ANSWERS,
-        validators=[InputRequired(_l("Изберете един от отговорите."))],
+    within_term = question(_l("Изпълнена ли беше в срока по закон?"), ANSWERS, CHOOSE)
+    clear_requirements = question(
+        _l("Ясно ли беше какви документи и условия са нужни?"), ANSWERS, CHOOSE
     )
-    clear_requirements = RadioField(
-        _l("Ясно ли беше какви документи и условия са нужни?"),
-        choices=ANSWERS,
-        validators=[InputRequired(_l("Изберете един от отговорите."))],
-    )
-    courteous = RadioField(
-        _l("Учтиви ли бяха служителите?"),
-        choices=ANSWERS,
-        validators=[InputRequired(_l("Изберете един от отговорите."))],
-    )
-    extra_payment = RadioField(
-        _l("Поискаха ли ви нещо извън официалната такса?"),
-        choices=[
-            ("no", _l("Не")),
-            ("yes", _l("Да")),
-            ("undisclosed", _l("Предпочитам да не казвам")),
-        ],
-        validators=[InputRequired(_l("Изберете един от отговорите."))],
+    courteous = question(_l("Учтиви ли бяха служителите?"), ANSWERS, CHOOSE)
+    extra_payment = question(
+        _l("Поискаха ли ви нещо извън официалната такса?"), EXTRA_PAYMENT, CHOOSE
     )
     comment = LongText(
         _l("Искате ли да добавите нещо? (по желание)"),

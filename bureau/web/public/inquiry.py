@@ -4,15 +4,7 @@ No account: a citizen proves a case is theirs with its reference and PIN, or wit
 one-time feedback link. The PIN travels only in POST bodies, never in a URL.
 """
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
