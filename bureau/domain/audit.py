@@ -103,17 +103,13 @@ def leave_source(token: Token) -> None:
 def case_created(case: Inquiry, actor: User, *, new: bool) -> None:
     """A case logged by staff (a citizen's own online inquiry has no actor to audit);
     `new`: False when the same form sent again found the case it made the first time."""
-    source = _source.get() or Source()
-    details = {"new": new, **source.details()}
-    record("case.create", actor=actor, obj=case, details=details, ip=source.ip)
+    record("case.create", actor=actor, obj=case, details={"new": new})
 
 
 def case_changed(case: Inquiry, step: str, actor: User) -> None:
     """A change to a case, recorded by the domain function that made it, so every entry
     point (the case page, the API, a command) is audited alike."""
-    source = _source.get() or Source()
-    details = {"step": step, **source.details()}
-    record("case.change", actor=actor, obj=case, details=details, ip=source.ip)
+    record("case.change", actor=actor, obj=case, details={"step": step})
 
 
 def record(
@@ -125,7 +121,11 @@ def record(
     details: dict | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry in the current transaction (it commits or rolls back with the act)."""
+    """Append one entry in the current transaction (it commits or rolls back with the act).
+    Without an `ip`, an act recorded during a request carries the request's Source: its
+    address, and the API's mark."""
+    if ip is None and (source := _source.get()) is not None:
+        ip, details = source.ip, {**(details or {}), **source.details()}
     entry = AuditEntry(
         **entry_values(action, actor=actor, obj=obj, office_id=office_id, details=details, ip=ip)
     )

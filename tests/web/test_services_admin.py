@@ -10,7 +10,7 @@ from bureau.domain.services import ratings, register
 from bureau.domain.services.ratings import RatingData
 from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
-from bureau.models import Role, Service
+from bureau.models import AuditEntry, Role, Service
 from tests.factories import PASSWORD, make_office, make_user
 
 FORM = {
@@ -46,13 +46,25 @@ def test_a_coordinator_sees_and_searches_their_offices_register_only(client, log
 
 
 def test_a_coordinator_adds_a_service_and_it_is_audited(client, login_as, offices):
-    login_as(Role.COORDINATOR, office=offices[0])
+    coordinator = login_as(Role.COORDINATOR, office=offices[0])
     response = client.post("/admin/services/new", data={**FORM, "office": offices[1].id})
     assert response.status_code == 303
     service = db.session.scalar(db.select(Service).where(Service.register_number == "2027"))
     # The office is the coordinator's own, whatever the form said.
     assert (service.office_id, service.term_days, service.kind) == (offices[0].id, 7, "technical")
     assert service.code == "izdavane-na-skitsa-na-pozemlen-imot"
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(
+            AuditEntry.action == "services.changed", AuditEntry.object_id == service.code
+        )
+    ).one()
+    # Recorded by the domain, with the request's address like the web's own entries.
+    assert (entry.actor_id, entry.object_id, entry.office_id, entry.ip) == (
+        coordinator.id,
+        service.code,
+        offices[0].id,
+        "127.0.0.1",
+    )
     assert (
         "Услугата „Издаване на скица на поземлен имот“ е запазена."
         in client.get(response.headers["Location"]).text
