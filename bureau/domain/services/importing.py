@@ -85,12 +85,16 @@ def import_services(
     report = Report(ignored_columns=ignored)
     planned: list[tuple[ServiceData, object]] = []
     seen: dict[str, int] = {}
-    taken_codes = {s.code for s in register.of_office(office.id)}
+    # The register is read once: every row is matched against it in memory.
+    services = register.of_office(office.id)
+    by_number = {s.register_number: s for s in services if s.register_number}
+    by_name = {s.name.casefold(): s for s in services}
+    taken_codes = {s.code for s in services}
     for line, record in records:
         try:
             data = register.checked(_data(record))
-            number = data.register_number or None
-            existing = register.find(office.id, register_number=number, name=data.name)
+            # The service a row means: by its register number, else by its name.
+            existing = by_number.get(data.register_number) or by_name.get(data.name.casefold())
             # A row repeats an earlier one if it names the same service, or finds the
             # same one in the register (one by its number, the other by its name).
             keys = [data.register_number, data.name.casefold(), data.code]
@@ -117,7 +121,7 @@ def import_services(
         return report
     for data, existing in planned:
         if existing is None or not _same(existing, data):
-            register.save(office, data, actor=actor, service=existing)
+            register.save(office, data, actor=actor, service=existing, known=services)
     details = {"rows": len(planned)}
     audit.record("services.imported", actor=actor, office_id=office.id, details=details)
     report.written = True

@@ -62,14 +62,25 @@ def checked(data: ServiceData) -> ServiceData:
     return replace(data, **text, register_number=number, code=code)
 
 
-def save(office: Office, data: ServiceData, *, actor: User | None, service=None) -> Service:
-    """Add a service to the office's register, or change `service`; audited."""
+def save(
+    office: Office,
+    data: ServiceData,
+    *,
+    actor: User | None,
+    service: Service | None = None,
+    known: list[Service] | None = None,
+) -> Service:
+    """Add a service to the office's register, or change `service`; audited. `known`:
+    the office's services, when the caller holds them already (an import, row after
+    row); a new service is added to it."""
     data = checked(data)
-    others = [s for s in of_office(office.id) if s is not service]
+    services = known if known is not None else of_office(office.id)
+    others = [s for s in services if s is not service]
     _require_unique(data, others)
     if service is None:
         service = Service(office_id=office.id, office=office)
         db.session.add(service)
+        services.append(service)
     code = data.code or service.code or new_code(data.name, {s.code for s in others})
     for field in fields(ServiceData):
         setattr(service, field.name, getattr(data, field.name))
@@ -159,19 +170,3 @@ def published(office_code: str, code: str | None = None):
     if not CODE.match(code):
         return None
     return db.session.scalar(query.where(Service.code == code))
-
-
-def get(office_id: int, service_id: int) -> Service | None:
-    service = db.session.get(Service, service_id)
-    return service if service is not None and service.office_id == office_id else None
-
-
-def find(office_id: int, *, register_number: str | None, name: str) -> Service | None:
-    """The office's service a file row means: by register number, else by name."""
-    query = select(Service).where(Service.office_id == office_id)
-    if register_number:
-        found = db.session.scalar(query.where(Service.register_number == register_number))
-        if found is not None:
-            return found
-    name = name.casefold()
-    return next((s for s in db.session.scalars(query) if s.name.casefold() == name), None)
