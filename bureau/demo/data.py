@@ -20,6 +20,7 @@ from bureau.domain.cases import deadlines, intake
 from bureau.domain.transliteration import name_tokens, phone_key, search_key
 from bureau.extensions import db
 from bureau.models import (
+    PROBLEM_BITS,
     Category,
     Citizen,
     CitizenToken,
@@ -28,6 +29,8 @@ from bureau.models import (
     Inquiry,
     Office,
     ReferenceCounter,
+    Service,
+    ServiceRating,
     StatRecord,
     User,
 )
@@ -97,6 +100,16 @@ OUTCOMES = (
      "escalated_to_commission", "could_not_help", "citizen_withdrew"],
     list(itertools.accumulate([30, 28, 15, 12, 6, 1, 5, 3])),
 )  # fmt: skip
+# Of a case in a category the register serves, how often it names a service; then how
+# often each problem with the service is recorded (a case may have several, or none).
+SERVICE_SHARE = 0.55
+PROBLEM_SHARES = {
+    "term_exceeded": 0.22, "unclear_requirements": 0.2, "fee": 0.06, "staff_treatment": 0.07,
+    "access": 0.08, "online_information": 0.1, "corruption": 0.01, "other": 0.04,
+}  # fmt: skip
+# Citizens who rate the service after a case about it, and how their answers fall.
+RATING_SHARE = 0.3
+SATISFACTION_WEIGHTS = {1: 8, 2: 10, 3: 20, 4: 32, 5: 30}
 RESOLUTION = "Дадена е консултация и насоки за следващите стъпки."
 REPLY = "Вашето запитване е разгледано. Моля, вижте указанията, които ви изпратихме."
 CHUNK = 20_000  # cases per batch
@@ -199,6 +212,7 @@ class _Generator:
                 ("event", Event),
                 ("stat_record", StatRecord),
                 ("citizen_token", CitizenToken),
+                ("service_rating", ServiceRating),
             )
         }
         self.counters = {
@@ -220,6 +234,16 @@ class _Generator:
         self.coordinator_id = db.session.scalar(
             select(User.id).where(User.office_id == office.id, User.role == "coordinator")
         )
+        # The office's services by the category they are asked about; a service that is
+        # slow or unclear to people shows as such in every figure of the demo.
+        self.services: dict[str, list[tuple[int, float]]] = {}
+        for service in db.session.scalars(
+            select(Service).where(Service.office_id == office.id, Service.active)
+        ):
+            if service.category:
+                strain = 0.5 + rng.random() * (2.5 if service.kind == "technical" else 1.5)
+                self.services.setdefault(service.category, []).append((service.id, strain))
+        self.satisfaction, self.satisfaction_cum = _weighted(SATISFACTION_WEIGHTS)
 
     def _next_id(self, table: str) -> int:
         self.ids[table] += 1
@@ -289,6 +313,7 @@ class _Generator:
         urgency = "urgent" if rng.random() < 0.08 else "normal"
         fate = self._fate(local.date(), due, cat_code in self.municipal_categories)
         status, expert_id, affiliation, outcome, resolved_on, resolution_days = fate
+        service_id, problems = self._service(cat_code, local.date(), resolved_on, rows)
         resolved_at = datetime.combine(resolved_on, received_at.time()) if resolved_on else None
         rows["inquiry"].append(
             (
@@ -315,6 +340,8 @@ class _Generator:
                 1,
                 resolved_at or received_at,
                 resolved_at,
+                service_id,
+                problems,
             )
         )
         events = rows["event"]
@@ -370,8 +397,48 @@ class _Generator:
                 resolution_days,
                 overdue,
                 self.rng.getrandbits(31),  # the record's cell key (see anonymisation)
+                service_id,
+                problems,
             )
         )
+
+    def _service(self, category: str, received_on: date, resolved_on, rows) -> tuple:
+        """The service a case is about and its problems as bits, or (None, 0); and now
+        and then the citizen's rating of that service, a few days after the case."""
+        rng, services = self.rng, self.services.get(category)
+        if not services or rng.random() >= SERVICE_SHARE:
+            return None, 0
+        service_id, strain = _choice(rng, services)
+        problems = sum(
+            PROBLEM_BITS[code]
+            for code, share in PROBLEM_SHARES.items()
+            if rng.random() < share * strain
+        )
+        if rng.random() < RATING_SHARE:
+            rated_on = min(
+                (resolved_on or received_on) + timedelta(days=int(rng.random() * 5)), self.today
+            )
+            unhappy = strain / 3
+            satisfaction = _pick(rng, self.satisfaction, self.satisfaction_cum)
+            if rng.random() < unhappy:
+                satisfaction = max(1, satisfaction - 2)
+            rows["service_rating"].append(
+                (
+                    self._next_id("service_rating"),
+                    service_id,
+                    self.office_id,
+                    rated_on,
+                    satisfaction,
+                    "no" if problems & PROBLEM_BITS["term_exceeded"] else _choice(rng, ANSWERS),
+                    "no" if problems & PROBLEM_BITS["unclear_requirements"] else "yes",
+                    "no" if rng.random() < 0.12 * strain else "yes",
+                    "yes" if rng.random() < 0.015 * strain else _choice(rng, EXTRA_PAYMENT),
+                    "",
+                    datetime.combine(rated_on, datetime.min.time()),
+                    self.rng.getrandbits(31),
+                )
+            )
+        return service_id, problems
 
     def _fate(self, received_on: date, due: date, municipal: bool) -> tuple:
         """What became of a case by now: status, expert, affiliation, outcome, resolution."""
@@ -462,14 +529,19 @@ COLUMNS = {
                 "category_id", "subcategory_id", "settlement_id", "urgency", "description",
                 "status", "due_date", "citizen_id", "expert_id", "created_by_id", "outcome",
                 "resolution_summary", "public_reply", "intake_token", "version", "updated_at",
-                "resolved_at"),
+                "resolved_at", "service_id", "service_problems"),
     "citizen_token": ("id", "office_id", "token", "citizen_id"),
     "event": ("id", "inquiry_id", "kind", "actor_id", "created_at", "body", "data"),
     "stat_record": ("id", "inquiry_id", "office_id", "received_on", "category", "subcategory",
                     "ekatte", "channel", "urgency", "gender", "age_band", *FLAGS, "status",
                     "due_on", "affiliation", "outcome", "resolved_on", "resolution_days",
-                    "overdue", "cell_key"),
+                    "overdue", "cell_key", "service_id", "service_problems"),
+    "service_rating": ("id", "service_id", "office_id", "rated_on", "satisfaction",
+                       "within_term", "clear_requirements", "courteous", "extra_payment",
+                       "comment", "created_at", "cell_key"),
 }  # fmt: skip
+ANSWERS = ("yes", "yes", "yes", "no", "unknown")
+EXTRA_PAYMENT = ("no", "no", "no", "no", "undisclosed")
 
 
 class _Writer:
@@ -482,7 +554,7 @@ class _Writer:
     (and a failed load rolls back to them, DDL being transactional there).
     """
 
-    MODELS = (Citizen, CitizenToken, Inquiry, Event, StatRecord)
+    MODELS = (Citizen, CitizenToken, Inquiry, Event, StatRecord, ServiceRating)
 
     def __init__(self, rebuild_indexes: bool):
         self.rebuild = rebuild_indexes
@@ -565,7 +637,7 @@ class _Writer:
         # cases) over the office-wide one; without them SQLite guesses wrong.
         self.connection.exec_driver_sql("ANALYZE")
         if self.dialect == "postgresql":
-            for table in ("citizen", "citizen_token", "inquiry", "event", "stat_record"):
+            for table in COLUMNS:
                 sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 sql += f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
                 self.connection.exec_driver_sql(sql)

@@ -30,7 +30,15 @@ from bureau.models.recommendation import (
 )
 from bureau.models.referral import Institution, Referral
 from bureau.models.security import RecoveryCode, TotpCredential
-from bureau.models.service import Service, ServiceKind, ServiceRating
+from bureau.models.service import (
+    PROBLEM_BITS,
+    Service,
+    ServiceKind,
+    ServiceProblem,
+    ServiceRating,
+    problem_codes,
+    problem_mask,
+)
 from bureau.models.stat_summary import StatCube
 from bureau.models.stats import StatRecord
 from bureau.models.taxonomy import Category, Subcategory
@@ -49,6 +57,10 @@ __all__ = [
     "RetentionRun",
     "Service",
     "ServiceKind",
+    "ServiceProblem",
+    "PROBLEM_BITS",
+    "problem_codes",
+    "problem_mask",
     "ServiceRating",
     "TotpCredential",
     "OPEN_STATUSES",

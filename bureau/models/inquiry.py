@@ -9,6 +9,7 @@ from bureau.extensions import db
 from bureau.models.base import utcnow
 from bureau.models.citizen import Citizen
 from bureau.models.office import Office, Settlement
+from bureau.models.service import Service
 from bureau.models.taxonomy import Category, Subcategory
 from bureau.models.user import User
 
@@ -54,6 +55,9 @@ class Inquiry(db.Model):
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id"))
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The municipal service the case is about, and its problems (models.service.PROBLEM_BITS).
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    service_problems: Mapped[int] = mapped_column(default=0, server_default="0")
     outcome: Mapped[str | None] = mapped_column(String(40))
     resolution_summary: Mapped[str | None] = mapped_column(Text)
     public_reply: Mapped[str | None] = mapped_column(Text)
@@ -76,6 +80,7 @@ class Inquiry(db.Model):
     category: Mapped[Category] = relationship()
     subcategory: Mapped[Subcategory | None] = relationship()
     settlement: Mapped[Settlement | None] = relationship()
+    service: Mapped[Service | None] = relationship()
     citizen: Mapped[Citizen | None] = relationship()
     expert: Mapped[User | None] = relationship(foreign_keys=[expert_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -33,6 +33,8 @@ class Recommendation(db.Model):
     addressee: Mapped[str] = mapped_column(String(200))
     # Category codes of the taxonomy whose figures motivated the recommendation.
     categories: Mapped[list] = mapped_column(JSON, default=list)
+    # Codes of the office's services (its register) the recommendation names.
+    services: Mapped[list] = mapped_column(JSON, default=list)
     # The evidence period, whole months: the first day of the first and of the last month.
     evidence_from: Mapped[date]
     evidence_to: Mapped[date]

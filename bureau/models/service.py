@@ -1,6 +1,7 @@
 """The register of the municipality's services: what each office's municipality provides
 to citizens, with its statutory term, the unit that provides it and its legal basis."""
 
+import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -10,11 +11,38 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bureau.extensions import db
 from bureau.models.base import utcnow
 from bureau.models.office import Office
+from bureau.models.stats import KEY_SPACE
 
 
 class ServiceKind(StrEnum):
     ADMINISTRATIVE = "administrative"
     TECHNICAL = "technical"  # construction, urban planning, cadastre
+
+
+class ServiceProblem(StrEnum):
+    """What went wrong with a service, as a case records it (one or more)."""
+
+    TERM = "term_exceeded"  # the statutory term was exceeded
+    REQUIREMENTS = "unclear_requirements"  # unclear requirements or documents
+    FEE = "fee"
+    STAFF = "staff_treatment"
+    ACCESS = "access"  # hours, distance, accessibility
+    ONLINE = "online_information"  # information missing online
+    CORRUPTION = "corruption"  # a signal of corruption or conflict of interest
+    OTHER = "other"
+
+
+# A case's problems are stored as one integer (StatRecord counts them with a bit test):
+# each code's bit, in the order above — never reorder, only append.
+PROBLEM_BITS = {problem.value: 1 << index for index, problem in enumerate(ServiceProblem)}
+
+
+def problem_mask(codes) -> int:
+    return sum(PROBLEM_BITS[code] for code in set(codes))
+
+
+def problem_codes(mask: int) -> list[str]:
+    return [code for code, bit in PROBLEM_BITS.items() if mask & bit]
 
 
 class Service(db.Model):
@@ -39,6 +67,8 @@ class Service(db.Model):
     term_days: Mapped[int | None]
     fee: Mapped[str] = mapped_column(String(200), default="")
     legal_basis: Mapped[str] = mapped_column(String(300), default="")
+    # The taxonomy's category the service is usually asked about (the intake form's filter).
+    category: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -66,5 +96,7 @@ class ServiceRating(db.Model):
     extra_payment: Mapped[str] = mapped_column(String(12))  # yes | no | undisclosed
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Its secret share of every count it is in, as StatRecord's (statistics/suppression.py).
+    cell_key: Mapped[int] = mapped_column(default=lambda: secrets.randbelow(KEY_SPACE))
 
     service: Mapped[Service] = relationship()

@@ -21,6 +21,7 @@ class StatRecord(db.Model):
     __table_args__ = (
         Index("ix_stat_record_office_received", "office_id", "received_on"),
         Index("ix_stat_record_office_category", "office_id", "category", "received_on"),
+        Index("ix_stat_record_office_service", "office_id", "service_id", "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +50,10 @@ class StatRecord(db.Model):
     # The code of the first institution the case was referred to (see Referral).
     referral_institution: Mapped[str | None] = mapped_column(String(40))
     # From the citizen's feedback, once given: 1–5, yes/partly/no, and would recommend.
+    # The municipal service the case is about (an entry of the office's register) and
+    # the problems with it, as bits (models.service.PROBLEM_BITS).
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    service_problems: Mapped[int] = mapped_column(default=0, server_default="0")
     satisfaction: Mapped[int | None]
     problem_solved: Mapped[str | None] = mapped_column(String(10))
     would_recommend: Mapped[bool | None]

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bureau.domain import DomainError, audit, citizens, clock, emails, settings, taxonomy, text
-from bureau.domain.cases import deadlines, receipts
+from bureau.domain.cases import deadlines, receipts, service
 from bureau.domain.statistics import records
 from bureau.domain.transliteration import phone_key, search_key
 from bureau.extensions import db
@@ -72,6 +72,9 @@ class IntakeData:
     citizen: CitizenData = field(default_factory=CitizenData)
     citizen_id: int | None = None
     token: str | None = None
+    # The municipal service the inquiry is about (its code in the office's register).
+    service: str | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def validate(data: IntakeData, office: Office) -> tuple:
@@ -110,7 +113,8 @@ def validate(data: IntakeData, office: Office) -> tuple:
         _choice(flag, Flag, "flags")
     if not data.anonymous:
         _validate_citizen(data, office)
-    return category, subcategory, settlement
+    about = service.checked(office, data.service, data.problems)
+    return category, subcategory, settlement, about
 
 
 def _validate_citizen(data: IntakeData, office: Office) -> None:
@@ -166,7 +170,7 @@ def _log(
     if token_key and (existing := find_by_token(token_key)) is not None:
         _same_request(existing, data, same_body)
         return existing, None
-    category, subcategory, settlement = validate(data, office)
+    checked = validate(data, office)
     received_at = now or utcnow()
     # Make sure the counter row exists before the savepoint. On SQLite this first write
     # also opens the transaction: pysqlite begins none for a SAVEPOINT, whose RELEASE
@@ -175,7 +179,7 @@ def _log(
     try:
         with db.session.begin_nested():
             return _create(
-                data, office, actor, (category, subcategory, settlement), received_at, token_key
+                data, office, actor, checked, received_at, token_key
             )
     except IntegrityError:
         # Another request with the same token won the race: show its inquiry.
@@ -200,7 +204,7 @@ def _same_request(existing: Inquiry, data: IntakeData, same_body: bool) -> None:
 
 
 def _create(data, office, actor, checked, received_at, token_key):
-    category, subcategory, settlement = checked
+    category, subcategory, settlement, (about, problems) = checked
     local = clock.local_now(received_at)
     reference = f"{office.code}-{local.year}-{next_number(office.id, local.year):05d}"
     pin = f"{secrets.randbelow(1_000_000):06d}"
@@ -213,6 +217,8 @@ def _create(data, office, actor, checked, received_at, token_key):
         category=category,
         subcategory=subcategory,
         settlement=settlement,
+        service=about,
+        service_problems=problems,
         urgency=data.urgency,
         description=data.description.strip(),
         due_date=deadlines.due_date(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from bureau.domain import DomainError, audit
+from bureau.domain import DomainError, audit, taxonomy
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.models import Office, User
@@ -35,6 +35,7 @@ COLUMNS = {
     "term_days": ("term_days", "срок", "срок (работни дни)", "срок в работни дни"),
     "fee": ("fee", "такса"),
     "legal_basis": ("legal_basis", "правно основание"),
+    "category": ("category", "категория"),
     "active": ("active", "активна"),
 }
 HEADINGS = {heading: key for key, headings in COLUMNS.items() for heading in headings}
@@ -90,9 +91,10 @@ def import_services(
     by_number = {s.register_number: s for s in services if s.register_number}
     by_name = {s.name.casefold(): s for s in services}
     taken_codes = {s.code for s in services}
+    categories = _categories()
     for line, record in records:
         try:
-            data = register.checked(_data(record))
+            data = register.checked(_data(record, categories), categories=set(categories.values()))
             # The service a row means: by its register number, else by its name.
             existing = by_number.get(data.register_number) or by_name.get(data.name.casefold())
             # A row repeats an earlier one if it names the same service, or finds the
@@ -121,7 +123,14 @@ def import_services(
         return report
     for data, existing in planned:
         if existing is None or not _same(existing, data):
-            register.save(office, data, actor=actor, service=existing, known=services)
+            register.save(
+                office,
+                data,
+                actor=actor,
+                service=existing,
+                known=services,
+                categories=set(categories.values()),
+            )
     details = {"rows": len(planned)}
     audit.record("services.imported", actor=actor, office_id=office.id, details=details)
     report.written = True
@@ -134,8 +143,20 @@ def _same(service, data: ServiceData) -> bool:
     return all(getattr(service, key) == value for key, value in wanted.items())
 
 
-def _data(record: dict[str, str]) -> ServiceData:
+def _categories() -> dict[str, str]:
+    """A category's code by its code or its name in either language (in lower case)."""
+    found = {}
+    for category in taxonomy.categories(active_only=False, subcategories=False):
+        for name in (category.code, category.label_bg, category.label_en):
+            found[name.casefold()] = category.code
+    return found
+
+
+def _data(record: dict[str, str], categories: dict[str, str]) -> ServiceData:
     values = {key: (record.get(key) or "").strip() for key in COLUMNS}
+    category = values["category"].casefold()
+    if category and category not in categories:
+        raise DomainError(_l("Няма такава категория: %(value)s", value=category[:40]), "category")
     kind = values["kind"].casefold() or "administrative"
     if kind not in KINDS:
         raise DomainError(_l("Вид е „административна“ или „техническа“."), "kind")
@@ -144,7 +165,11 @@ def _data(record: dict[str, str]) -> ServiceData:
         raise DomainError(_l("Активна е „да“ или „не“."), "active")
     text = {key: values[key] for key in LIMITS_TEXT}
     return ServiceData(
-        **text, kind=KINDS[kind], term_days=_term(values["term_days"]), active=active in YES
+        **text,
+        kind=KINDS[kind],
+        term_days=_term(values["term_days"]),
+        category=categories.get(category, ""),
+        active=active in YES,
     )
 
 

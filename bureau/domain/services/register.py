@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
-from bureau.domain import DomainError, audit
+from bureau.domain import DomainError, audit, taxonomy
 from bureau.domain.transliteration import search_key, to_latin
 from bureau.extensions import db
 from bureau.models import Office, Service, ServiceKind, User
@@ -35,11 +35,13 @@ class ServiceData:
     term_days: int | None = None
     fee: str = ""
     legal_basis: str = ""
+    category: str = ""  # the taxonomy's code, or none
     active: bool = True
 
 
-def checked(data: ServiceData) -> ServiceData:
-    """The data trimmed and checked; a DomainError names the first field in error."""
+def checked(data: ServiceData, *, categories: set[str] | None = None) -> ServiceData:
+    """The data trimmed and checked; a DomainError names the first field in error.
+    `categories`: the taxonomy's codes, when the caller holds them (an import)."""
     text = {key: " ".join((getattr(data, key) or "").split()) for key in LIMITS}
     if not text["name"]:
         raise DomainError(_l("Въведете наименованието на услугата."), "name")
@@ -54,6 +56,10 @@ def checked(data: ServiceData) -> ServiceData:
         raise DomainError(_l("Кодът е до 40 малки латински букви, цифри и тирета."), "code")
     if data.kind not in {kind.value for kind in ServiceKind}:
         raise DomainError(_l("Изберете вид: административна или техническа."), "kind")
+    if data.category:
+        known = categories if categories is not None else _category_codes()
+        if data.category not in known:
+            raise DomainError(_l("Изберете категория от списъка."), "category")
     term = data.term_days
     if term is not None and not 0 <= term <= MAX_TERM_DAYS:
         raise DomainError(
@@ -69,11 +75,12 @@ def save(
     actor: User | None,
     service: Service | None = None,
     known: list[Service] | None = None,
+    categories: set[str] | None = None,
 ) -> Service:
     """Add a service to the office's register, or change `service`; audited. `known`:
     the office's services, when the caller holds them already (an import, row after
     row); a new service is added to it."""
-    data = checked(data)
+    data = checked(data, categories=categories)
     services = known if known is not None else of_office(office.id)
     others = [s for s in services if s is not service]
     _require_unique(data, others)
@@ -91,6 +98,10 @@ def save(
         "services.changed", actor=actor, obj=("service", service.code), office_id=office.id
     )
     return service
+
+
+def _category_codes() -> set[str]:
+    return {c.code for c in taxonomy.categories(active_only=False, subcategories=False)}
 
 
 def _require_unique(data: ServiceData, others: list[Service]) -> None:

@@ -31,6 +31,8 @@ def create(
         age_band=age_band,
         status=inquiry.status or Status.NEW.value,
         due_on=inquiry.due_date,
+        service_id=inquiry.service.id if inquiry.service else None,
+        service_problems=inquiry.service_problems or 0,
         **{flag.value: flag.value in flags for flag in Flag},
     )
     db.session.add(record)
@@ -72,6 +74,14 @@ def note_referral(case: Inquiry, institution_code: str) -> None:
     record = of(case)
     if record is not None and record.referral_institution is None:
         record.referral_institution = institution_code
+
+
+def note_service(case: Inquiry) -> None:
+    """The service the case is about and its problems (codes of the register)."""
+    record = of(case)
+    if record is not None:
+        record.service_id = case.service.id if case.service else None
+        record.service_problems = case.service_problems or 0
 
 
 def note_feedback(case: Inquiry, *, satisfaction, problem_solved, would_recommend) -> None:

@@ -1,6 +1,7 @@
 """The administrator's forms: users, offices and their settlements, categories, and the
 erasure of a citizen's data."""
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from bureau.domain import offices
+from bureau.domain import offices, taxonomy
 from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
 from bureau.models import Office, Role
@@ -168,10 +169,24 @@ class ServiceForm(FlaskForm):
     )
     fee = StringField(_l("Такса"), validators=[Length(max=200)])
     legal_basis = StringField(_l("Правно основание"), validators=[Length(max=300)])
+    category = SelectField(
+        _l("Категория на запитванията"),
+        validate_choice=False,
+        description=_l("При приемане на запитване от тази категория услугата се предлага първа."),
+    )
     active = BooleanField(_l("Активна"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = str(get_locale())
+        self.category.choices = [("", _l("— без категория —"))] + [
+            (c.code, c.label(locale))
+            for c in taxonomy.categories(active_only=False, subcategories=False)
+        ]
 
     def to_data(self) -> ServiceData:
         names = ("name", "name_en", "register_number", "code", "kind", "department", "fee")
+        names += ("category",)
         values = {name: getattr(self, name).data or "" for name in names}
         return ServiceData(
             **values,
