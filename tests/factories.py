@@ -75,15 +75,17 @@ def make_inquiry(office: Office | None = None, *, actor: User | None = None, **f
 
 
 def without_adjustment() -> None:
-    """Give every StatRecord cell key 0, so published counts are the exact counts.
+    """Give every StatRecord (and service rating) cell key 0, so published counts are the exact counts.
 
     Published statistics adjust each count by its records' keys (domain/statistics/suppression.py);
     a key of 0 means no adjustment. Tests of what is counted use this; the tests of the
     adjustment itself keep the random keys intake gives."""
     from sqlalchemy import select
 
-    from bureau.models import StatRecord
+    from bureau.models import ServiceRating, StatRecord
 
     for record in db.session.scalars(select(StatRecord)):
         record.cell_key = 0
+    for rating in db.session.scalars(select(ServiceRating)):
+        rating.cell_key = 0
     db.session.commit()

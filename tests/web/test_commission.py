@@ -75,7 +75,7 @@ def test_the_form_keeps_the_chosen_period_and_filters(client, login_as):
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("period=custom&from=2026-05&to=2026-01", "календарни месеци, тримесечия и години"),
+    [("period=custom&from=2026-05&to=2026-01", "календарни месеци, тримесечия, полугодия и години"),
      ("period=week", "Невалиден период."), ("period=month&month=13", "Невалиден период.")],
 )  # fmt: skip
 def test_a_bad_period_falls_back_to_this_year_with_a_message(client, login_as, query, message):

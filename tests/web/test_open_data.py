@@ -83,7 +83,7 @@ def test_free_month_ranges_are_not_published(client, query):
     log(6)
     response = client.get(f"{API}?office=KRS&group_by=category&{query}")
     assert response.status_code == 400
-    assert "календарни месеци, тримесечия и години" in response.json["message"]
+    assert "календарни месеци, тримесечия, полугодия и години" in response.json["message"]
 
 
 def test_api_csv_has_a_stable_column_set(client):

@@ -20,6 +20,8 @@ MAX_TERM_DAYS = 365
 LIMITS = {"name": 300, "name_en": 300, "department": 200, "fee": 200, "legal_basis": 300}
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 REGISTER_NUMBER = re.compile(r"^\d{1,10}$")
+# Addresses under /services/<office>/ that are pages of their own, never a service's code.
+RESERVED_CODES = {"report"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def checked(data: ServiceData, *, categories: set[str] | None = None) -> Service
     code = (data.code or "").strip().lower()
     if code and not CODE.match(code):
         raise DomainError(_l("Кодът е до 40 малки латински букви, цифри и тирета."), "code")
+    if code in RESERVED_CODES:
+        raise DomainError(_l("Този код е запазен за страница на сайта; изберете друг."), "code")
     if data.kind not in {kind.value for kind in ServiceKind}:
         raise DomainError(_l("Изберете вид: административна или техническа."), "kind")
     if data.category:
@@ -121,7 +125,7 @@ def new_code(name: str, taken: set[str]) -> str:
     made unique among `taken`."""
     base = re.sub(r"[^a-z0-9]+", "-", to_latin(name)).strip("-")[:36].strip("-") or "service"
     code, n = base, 1
-    while code in taken:
+    while code in taken or code in RESERVED_CODES:
         n += 1
         code = f"{base}-{n}"
     return code

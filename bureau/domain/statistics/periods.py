@@ -45,6 +45,12 @@ class Period:
         return cls(start, next_month(next_month(next_month(start))), "quarter")
 
     @classmethod
+    def half(cls, year: int, half: int) -> "Period":
+        """January–June (1) or July–December (2): the monitoring report's half-year."""
+        start = date(_year(year), 6 * _number(half, 2) - 5, 1)
+        return cls(start, date(year + half // 2, 1 if half == 2 else 7, 1), "half")
+
+    @classmethod
     def year(cls, year: int) -> "Period":
         return cls(date(_year(year), 1, 1), date(year + 1, 1, 1), "year")
 
@@ -75,6 +81,24 @@ class Period:
         for _ in self.months:
             start = month_start(date.fromordinal(start.toordinal() - 1))
         return Period(start, self.start, self.kind)
+
+    def halves(self) -> list["Period"]:
+        """The half-years the period's months fall in, in order."""
+        found = []
+        for month in self.months:
+            half = Period.half(month.year, 1 if month.month <= 6 else 2)
+            if half not in found:
+                found.append(half)
+        return found
+
+    @property
+    def code(self) -> str:
+        """A half-year as `2026-H1`, a month as `2026-03`; otherwise its first day."""
+        if self.kind == "half":
+            return f"{self.start.year}-H{1 if self.start.month == 1 else 2}"
+        if self.kind == "month":
+            return self.start.strftime("%Y-%m")
+        return self.start.isoformat()
 
     def running(self, today: date) -> bool:
         """The period has begun and is not over yet."""

@@ -2,12 +2,12 @@
 (the commission's screens and exports, the open-data page and its API).
 
 Parameters: `office` (code; the administrator's choice, everyone else sees their own),
-`period` (month | quarter | year), `year`, `month`, `quarter`, and the filters
+`period` (month | quarter | half | year), `year`, `month`, `quarter`, `half`, and the filters
 `settlement` (EKATTE), `category`, `channel`, `affiliation`. What does not parse is
 ignored and the default used, with a message (`StatsQuery.error`); an office the user may
 not see, or that does not exist, leaves `office` None for the caller to answer (404).
 
-Periods are calendar months, quarters and years only, never free ranges: each range
+Periods are calendar months, quarters, half-years and years only, never free ranges: each range
 would be one more overlapping view of the same months (see suppression.py).
 """
 
@@ -32,9 +32,15 @@ from bureau.extensions import db
 from bureau.models import Affiliation, Category, Channel, Office, Role
 
 FIXED_PERIODS = _l(
-    "Статистиката се публикува за календарни месеци, тримесечия и години, не за произволни периоди."
+    "Статистиката се публикува за календарни месеци, тримесечия, полугодия и години, "
+    "не за произволни периоди."
 )
-PERIOD_KINDS = {"month": _l("месец"), "quarter": _l("тримесечие"), "year": _l("година")}
+PERIOD_KINDS = {
+    "month": _l("месец"),
+    "quarter": _l("тримесечие"),
+    "half": _l("полугодие"),
+    "year": _l("година"),
+}
 
 
 @dataclass
@@ -62,6 +68,7 @@ def parse(args, user, today: date) -> StatsQuery:
             "year",
             "month",
             "quarter",
+            "half",
             "settlement",
             "category",
             "channel",
@@ -89,6 +96,18 @@ def public_query(args) -> StatsQuery:
     return parse(values, AnonymousUserMixin(), sofia_today())
 
 
+def public_half(args) -> StatsQuery:
+    """Office and half-year for the public services' figures: `year` and `half` (1 or 2);
+    by default the last half-year that is over, whose figures no longer change."""
+    today = sofia_today()
+    last = Period.half(today.year, 1 if today.month <= 6 else 2).previous()
+    values = {key: args.get(key, "") for key in ("office", "year", "half", "from", "to")}
+    if not values["year"] and not values["half"]:
+        values["year"], values["half"] = str(last.start.year), last.code[-1]
+    values["period"] = "half"
+    return parse(values, AnonymousUserMixin(), today)
+
+
 def public_tables(query: StatsQuery) -> tuple[Dashboard, dict]:
     """The public query's figures and its published tables, suppressed for the threshold."""
     k = settings.current().suppression_threshold
@@ -109,6 +128,9 @@ def period_from(values: dict, today: date) -> Period:
     if kind == "quarter":
         values["quarter"] = str(_integer(values.get("quarter"), (today.month - 1) // 3 + 1))
         return Period.quarter(year, int(values["quarter"]))
+    if kind == "half":
+        values["half"] = str(_integer(values.get("half"), 1 if today.month <= 6 else 2))
+        return Period.half(year, int(values["half"]))
     return Period.year(year)
 
 

@@ -1,15 +1,16 @@
-"""Open data for programs: GET /api/v1/public/statistics (the page is /open-data).
+"""Open data for programs: GET /api/v1/public/statistics (the page is /open-data) and
+GET /api/v1/public/services (the page is /services/<OFFICE>/report).
 
 Anonymous GETs only, the same suppressed tables as the commission's; no token is read,
 so the answer is the same for everyone and stays cacheable.
 """
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from bureau.domain import DomainError, statistics
-from bureau.domain.statistics import PUBLIC_GROUPS
+from bureau.domain.statistics import PUBLIC_GROUPS, services
 from bureau.domain.statistics.periods import FIRST_YEAR, LAST_YEAR
-from bureau.domain.statistics.query import public_query, public_tables
+from bureau.domain.statistics.query import public_half, public_query, public_tables
 from bureau.permissions import public
 from bureau.web.api.openapi import SPEC
 from bureau.web.api.views import bp
@@ -89,3 +90,83 @@ OPENAPI_PATH = {
 }  # fmt: skip
 # Described in the /api/v1 OpenAPI document beside the bearer-token routes.
 SPEC["paths"]["/public/statistics"] = OPENAPI_PATH
+
+
+@bp.get("/public/services")
+@public
+def public_services():
+    """The services' figures of a half-year: the report card's, as data."""
+    query = public_half(request.args)
+    if query.office is None:
+        return jsonify(error="not_found", message="unknown office"), 404
+    if query.error:
+        return jsonify(error="bad_request", message=query.error), 400
+    k = current_app.config["SUPPRESSION_THRESHOLD"]
+    board = services.board([query.office.id], query.period, k=k)
+    tables = {table.key: table for table in board.tables.values()}
+    labels = Labels([query.office.id])
+    meta = {
+        "threshold": k,
+        "adjustment": stats_export.ADJUSTMENT,
+        "office": {"code": query.office.code, "name": query.office.name},
+        "period": query.period.as_dict(),
+        "filters": {},
+    }
+    headers = {"Cache-Control": CACHE}
+    if request.args.get("format") == "csv":
+        name = f"services-{query.office.code}-{query.period.code}.csv"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        content = stats_export.csv_text(tables, labels, meta=meta)
+        return Response(content, mimetype="text/csv; charset=utf-8", headers=headers)
+    body = stats_export.document(tables, labels, meta=meta)
+    body["services"] = [
+        {
+            "code": board.services[line.code].code,
+            "name": board.services[line.code].name,
+            "department": board.services[line.code].department,
+            "kind": board.services[line.code].kind,
+            "inquiries": line.inquiries.as_json(),
+            "with_problem": line.with_problem.as_json(),
+            "term_exceeded_percent": line.term_share,
+            "ratings": line.ratings.as_json(),
+            "satisfaction_average": line.mean,
+            "satisfied_percent": line.satisfied,
+        }
+        for line in board.ranked()
+    ]
+    return jsonify(body), 200, headers
+
+
+SERVICES_PATH = {
+    "get": {
+        "summary": "Figures per municipal service for a half-year (no token needed)",
+        "description": "Inquiries about each service of the office's register, the "
+        "problems recorded with it and citizens' anonymous ratings, for a calendar "
+        "half-year (default: the last one that is over). Counts are adjusted and suppressed "
+        "as in /public/statistics; shares and averages are null where they would rest on "
+        "a hidden or small count. Never a comment.",
+        "security": [],
+        "parameters": [
+            {"name": "office", "in": "query", "schema": {"type": "string"}},
+            {"name": "year", "in": "query",
+             "schema": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}},
+            {"name": "half", "in": "query", "schema": {"enum": [1, 2]}},
+            {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}},
+        ],
+        "responses": {
+            "200": {
+                "description": "threshold, office, period, the tables (service_problems, "
+                "service_trend, service_ratings, service_answers) and `services`: each "
+                "service's figures; CSV: one row per cell",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "threshold": {"type": "integer"}, "period": {"type": "object"},
+                    "office": {"type": "object"}, "tables": {"type": "object"},
+                    "services": {"type": "array"},
+                }}}, "text/csv": {}},
+            },
+            "400": {"description": "Bad parameters"},
+            "404": {"description": "Unknown office"},
+        },
+    }
+}  # fmt: skip
+SPEC["paths"]["/public/services"] = SERVICES_PATH

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from bureau.domain import recommendations, statistics
 from bureau.domain.clock import sofia_today
-from bureau.domain.statistics import Filters, cube, funder
+from bureau.domain.statistics import Filters, cube, funder, services
 from bureau.domain.statistics.query import PERIOD_KINDS, StatsQuery
 from bureau.extensions import db
 from bureau.permissions import requires
@@ -161,7 +161,9 @@ def network():
     """Offices side by side, every cell suppressed for the threshold."""
     query = stats_query_or_404(request.args)
     offices = _offices()
-    tables = statistics.network([o.id for o in offices], query.period, k=threshold())
+    ids = [o.id for o in offices]
+    tables = statistics.network(ids, query.period, k=threshold())
+    tables.update(services.network(ids, query.period, k=threshold()))
     return render_template(
         "commission/network.html",
         tables=tables,

@@ -21,6 +21,7 @@ from bureau.models import (
     Office,
     Outcome,
     Role,
+    Service,
     Settlement,
     Status,
     Urgency,
@@ -106,6 +107,26 @@ SERVICE_KINDS = {
     "administrative": _l("административна"),
     "technical": _l("техническа (строителство, устройство на територията, кадастър)"),
 }
+SERVICE_PROBLEM_LABELS = {
+    "term_exceeded": _l("Просрочен законов срок"),
+    "unclear_requirements": _l("Неясни изисквания или документи"),
+    "fee": _l("Такса"),
+    "staff_treatment": _l("Отношение на служителите"),
+    "access": _l("Достъп (работно време, разстояние, достъпност)"),
+    "online_information": _l("Липсва информация онлайн"),
+    "corruption": _l("Сигнал за корупция или конфликт на интереси"),
+    "other": _l("Друго"),
+}
+# The columns of the services' tables (bureau/domain/statistics/services.py).
+SERVICE_COLUMNS = {
+    "inquiries": _l("Запитвания"),
+    "with_problem": _l("С проблем"),
+    **SERVICE_PROBLEM_LABELS,
+    "late": _l("Не в срок"),
+    "unclear": _l("Неясни изисквания"),
+    "discourteous": _l("Неучтиви служители"),
+    "extra_payment": _l("Искано плащане извън таксата"),
+}
 CONTACT_LABELS = [
     ("phone", _l("Телефонен разговор")),
     ("visit", _l("Посещение")),
@@ -163,6 +184,18 @@ TITLES = {
     "funder_sex": _l("Участия по пол"),
     "funder_age": _l("Участия по възраст"),
     "funder_disadvantaged": _l("Участия на лица в неравностойно положение"),
+    "service_problems": _l("Запитвания и проблеми по услуги"),
+    "service_trend": _l("Запитвания по услуги и полугодия"),
+    "service_ratings": _l("Оценки на гражданите по услуги (1–5)"),
+    "service_answers": _l("Отговори в оценките по услуги"),
+    "department_problems": _l("Запитвания и проблеми по звена"),
+    "department_trend": _l("Запитвания по звена и полугодия"),
+    "department_ratings": _l("Оценки на гражданите по звена (1–5)"),
+    "department_answers": _l("Отговори в оценките по звена"),
+    "service_problems_previous": _l("Запитвания и проблеми по услуги — предходното полугодие"),
+    "service_ratings_previous": _l("Оценки по услуги — предходното полугодие"),
+    "office_kind": _l("Бюра: запитвания за услуги по вид"),
+    "department_office": _l("Запитвания за услуги по звена и бюра"),
 }
 # Sheet names of the XLSX exports (≤ 31 characters; the file name takes them too).
 SHEETS = {
@@ -186,6 +219,18 @@ SHEETS = {
     "funder_sex": _l("Участия по пол"),
     "funder_age": _l("Участия по възраст"),
     "funder_disadvantaged": _l("В неравностойно положение"),
+    "service_problems": _l("Услуги — проблеми"),
+    "service_trend": _l("Услуги — полугодия"),
+    "service_ratings": _l("Услуги — оценки"),
+    "service_answers": _l("Услуги — отговори"),
+    "department_problems": _l("Звена — проблеми"),
+    "department_trend": _l("Звена — полугодия"),
+    "department_ratings": _l("Звена — оценки"),
+    "department_answers": _l("Звена — отговори"),
+    "service_problems_previous": _l("Услуги — предх. полугодие"),
+    "service_ratings_previous": _l("Оценки — предх. полугодие"),
+    "office_kind": _l("Бюра по вид услуга"),
+    "department_office": _l("Звена по бюра"),
 }
 FIXED = {
     "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
@@ -218,6 +263,8 @@ FILTER_NAMES = {
     "channel": _l("Канал"),
     "affiliation": _l("Експерти"),
 }
+# A table of the half-year before, beside the same table now (the monitoring report).
+PREVIOUS = "_previous"
 COUNT = _l("Брой")
 TOTAL = _l("Общо")
 UNKNOWN = _l("не е посочено")
@@ -239,10 +286,19 @@ class Labels:
             db.session.execute(select(Institution.code, Institution.name).where(where)).all()
         )
         self.offices = {str(o.id): o.code for o in db.session.scalars(select(Office))}
+        where = Service.office_id.in_(office_ids)
+        self.services = {
+            str(s.id): s.label(locale) for s in db.session.scalars(select(Service).where(where))
+        }
 
     def row(self, key: str, code: str) -> str:
-        if key in ("office_category", "office_channel"):
+        key = key.removesuffix(PREVIOUS)
+        if key in ("office_category", "office_channel", "office_kind"):
             return self.offices.get(code, code)
+        if key.startswith("service_"):
+            return self.services.get(code, code)
+        if key.startswith("department_"):
+            return code or str(UNKNOWN)
         if key in ("category_month", "category"):
             return self.categories.get(code, code)
         if key == "month":
@@ -271,13 +327,30 @@ class Labels:
         ]
 
     def column(self, key: str, code: str) -> str:
+        key = key.removesuffix(PREVIOUS)
         if key == "category_month":
             return month_label(code)
         if key == "office_category":
             return self.categories.get(code, code)
         if key == "office_channel":
             return label(CHANNEL_LABELS, code)
+        if key == "office_kind":
+            return label(SERVICE_KINDS, code)
+        if key == "department_office":
+            return self.offices.get(code, code)
+        if key.endswith("_trend"):
+            return half_label(code)
+        if key.endswith("_ratings"):
+            return code
+        if key.endswith(("_problems", "_answers")):
+            return label(SERVICE_COLUMNS, code)
         return str(COUNT)
+
+
+def half_label(code: str) -> str:
+    """A half-year code as people say it: 2026-H1 is "1. полугодие 2026"."""
+    year, _sep, half = code.partition("-H")
+    return _("%(half)s. полугодие %(year)s", half=half, year=year) if half else code
 
 
 def month_label(code: str) -> str:

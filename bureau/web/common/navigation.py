@@ -54,6 +54,20 @@ NAVIGATION = [
     ),
     NavItem(
         "stats.view",
+        "commission.services_view",
+        _l("Услуги"),
+        _l("Проблеми и оценки по услуги на общината."),
+        menu="stats",
+    ),
+    NavItem(
+        "stats.view",
+        "commission.monitoring_report",
+        _l("Мониторинг"),
+        _l("Полугодишен доклад за услугите на общината."),
+        menu="stats",
+    ),
+    NavItem(
+        "stats.view",
         "commission.recommendations",
         _l("Препоръки"),
         _l("Регистър на препоръките на комисията."),

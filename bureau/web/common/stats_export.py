@@ -254,6 +254,8 @@ def period_slug(period: Period) -> str:
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     if period.kind == "month":
         return f"{start:%Y-%m}"
+    if period.kind == "half":
+        return period.code
     return f"{start:%Y-%m}-{period.last_day:%Y-%m}"
 
 

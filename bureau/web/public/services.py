@@ -1,8 +1,9 @@
 """The municipality's services on the public site — the seed of the handbook "От А до Я":
 /services/<OFFICE> lists them, /services/<OFFICE>/<code> says what one is (term, fee, who
 provides it, on what basis), …/rate takes a citizen's anonymous rating, and …/poster is
-the A4 poster for the municipal counter, whose QR code opens the rating. Nothing here is
-personal."""
+the A4 poster for the municipal counter, whose QR code opens the rating, and
+/services/<OFFICE>/report is the services' report card (suppressed figures by half-year).
+Nothing here is personal."""
 
 from flask import (
     abort,
@@ -20,9 +21,13 @@ from flask_babel import gettext as _
 
 from bureau.domain import clock, notifications
 from bureau.domain.services import ratings, register
+from bureau.domain.statistics import services as services_statistics
+from bureau.domain.statistics.query import public_half
 from bureau.extensions import limiter
 from bureau.permissions import public
+from bureau.web.common.charts import template_helpers
 from bureau.web.common.forms import submit
+from bureau.web.common.labels import Labels
 from bureau.web.common.urls import qr_svg
 from bureau.web.public.forms import RatingForm
 from bureau.web.public.views import bp
@@ -112,3 +117,27 @@ def _cached(body: str):
     response = make_response(body)
     response.headers["Cache-Control"] = CACHE
     return response
+
+
+@bp.get("/services/<office_code>/report")
+@public
+def service_report(office_code: str):
+    """The services' report card: the same suppressed figures the commission sees for a
+    half-year, service by service — never a comment, never a case."""
+    query = public_half({**request.args.to_dict(), "office": office_code})
+    found = register.published(office_code)
+    if found is None or query.office is None:
+        abort(404)
+    board = services_statistics.board(
+        [query.office.id], query.period, k=current_app.config["SUPPRESSION_THRESHOLD"]
+    )
+    page = render_template(
+        "public/service_report.html",
+        office=query.office,
+        board=board,
+        query=query,
+        labels=Labels([query.office.id]),
+        locale=str(get_locale()),
+        **template_helpers(),
+    )
+    return _cached(page) if not query.error else (page, 400)
