@@ -75,7 +75,7 @@ def make_inquiry(office: Office | None = None, *, actor: User | None = None, **f
 
 
 def without_adjustment() -> None:
-    """Give every StatRecord (and service rating) cell key 0, so published counts are the exact counts.
+    """Give every StatRecord and service rating cell key 0: published counts are exact.
 
     Published statistics adjust each count by its records' keys (domain/statistics/suppression.py);
     a key of 0 means no adjustment. Tests of what is counted use this; the tests of the
