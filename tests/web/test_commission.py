@@ -15,8 +15,11 @@ from bureau.domain import taxonomy
 from bureau.domain.cases import intake, lifecycle, timeline
 from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.domain.clock import sofia_today
+from bureau.domain.services import register
+from bureau.domain.services.register import ServiceData
+from bureau.domain.statistics import records
 from bureau.extensions import db
-from bureau.models import Citizen, Event, Recommendation, Role
+from bureau.models import Citizen, Event, Inquiry, Recommendation, Role, ServiceRating
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment
 
@@ -245,6 +248,25 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
         pages.append(f"/commission/export.{kind}")
     for ekatte in (s.ekatte for s in office.settlements):
         pages.append(f"/commission/?settlement={ekatte}")
+    # The cases are about a service, which a citizen rated with a comment naming people.
+    sketch = register.save(office, ServiceData(name="Скица", code="sketch"), actor=None)
+    for case in db.session.scalars(select(Inquiry)):
+        case.service, case.service_problems = sketch, 1
+        records.note_service(case)
+    rating = ServiceRating(
+        service_id=sketch.id, office_id=office.id, rated_on=sofia_today(), satisfaction=1,
+        within_term="no", clear_requirements="no", courteous="no", extra_payment="yes",
+        comment=marked_cases["note"],
+    )  # fmt: skip
+    db.session.add(rating)
+    db.session.commit()
+    half = f"year={THIS_YEAR}&half={1 if sofia_today().month <= 6 else 2}"
+    pages += ["/commission/services", "/commission/services?group=department",
+              "/commission/monitoring", f"/services/KRS/report?{half}",
+              f"/api/v1/public/services?office=KRS&{half}",
+              f"/api/v1/public/services?office=KRS&{half}&format=csv"]  # fmt: skip
+    for kind in ("csv", "json", "xlsx"):
+        pages += [f"/commission/services.{kind}", f"/commission/monitoring.{kind}"]
     member = login(make_user(Role.COMMISSION, office=office))
     recommendation = Recommendation(
         office_id=office.id, title="Данъци", text="Текст.", addressee="Съвет",
@@ -267,10 +289,16 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
                               ensure_ascii=False, default=str)  # fmt: skip
             seen.append((url, text))
     client.post("/logout")
-    for url in ("/open-data", "/api/v1/public/statistics"):
+    for url in ("/open-data", "/api/v1/public/statistics", f"/services/KRS/report?{half}"):
         seen.append((url, client.get(url).text))
     login(make_user(Role.ADMIN))
-    for url in ("/commission/network", "/commission/?office=KRS", "/commission/export.json"):
+    for url in (
+        "/commission/network",
+        "/commission/?office=KRS",
+        "/commission/export.json",
+        "/commission/services?office=KRS",
+        "/commission/monitoring.json?office=KRS",
+    ):
         seen.append((url, client.get(url).text))
     for url, text in seen:
         for field, mark in marked_cases.items():
