@@ -21,7 +21,9 @@ from sqlalchemy import delete, select
 from bureau.domain import statistics
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import IntakeData
-from bureau.domain.statistics import Filters, Period
+from bureau.domain.services import register
+from bureau.domain.services.register import ServiceData
+from bureau.domain.statistics import Filters, Period, services
 from bureau.domain.statistics.suppression import KEY_SPACE, NOISE, Count, perturb
 from bureau.extensions import db
 from bureau.models import Citizen, Event, Inquiry, StatCube, StatRecord
@@ -39,6 +41,8 @@ class Record:
     ekatte: str | None
     channel: str
     key: int
+    service: str | None = None  # a code of the office's register: "a" or "b"
+    problems: tuple[str, ...] = ()
 
 
 def count_of(records) -> Count:
@@ -90,10 +94,14 @@ def _load(office, records: list[Record]) -> None:
     for model in (StatRecord, Event, Inquiry, Citizen):
         db.session.execute(delete(model))
     settlements = {s.ekatte: s.id for s in office.settlements}
+    known = {s.code for s in register.of_office(office.id)}
+    for code in {r.service for r in records if r.service} - known:
+        register.save(office, ServiceData(name=f"Услуга {code}", code=code), actor=None)
     for record in records:
         settlement_id = settlements[record.ekatte] if record.ekatte else None
         data = IntakeData(category=record.category, description="Въпрос.", anonymous=True,
-                          channel=record.channel, settlement_id=settlement_id)  # fmt: skip
+                          channel=record.channel, settlement_id=settlement_id,
+                          service=record.service, problems=list(record.problems))  # fmt: skip
         inquiry, _pin = intake.log_inquiry(
             data, office=office, actor=None, now=datetime(2026, record.month, 10, 9, 0)
         )
@@ -192,6 +200,84 @@ def test_every_published_count_is_its_own_records_count_adjusted_by_their_key(ap
                 check(cell, lambda r, f=field, v=value, w=within: w(r) and getattr(r, f) == v,
                       f"{period} {filters} {key} {code}")  # fmt: skip
             check(published.total, within, f"{period} {filters} {key} total")
+
+
+SERVICE_PROBLEMS = ("term_exceeded", "fee", "access")
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())  # fmt: skip
+def test_every_count_per_service_is_its_own_records_count_adjusted_by_their_key(app, data):
+    """The services' tables (problems, half-year trend; by service and by department) hold
+    to the same rule as the dashboard's, and the same records give the same number in all."""
+    office = make_office()
+    drawn = data.draw(
+        st.lists(
+            st.builds(
+                Record, month=st.integers(1, 12), category=st.just("local_taxes"),
+                ekatte=st.none(), channel=st.just("walk_in"), key=st.just(0),
+                service=st.sampled_from([None, "a", "b"]),
+                problems=st.lists(st.sampled_from(SERVICE_PROBLEMS), unique=True).map(tuple),
+            ),
+            min_size=3, max_size=40,
+        )
+    )  # fmt: skip
+    for record in drawn:
+        if record.service is None and record.problems:
+            drawn[drawn.index(record)] = replace(record, problems=())
+    rng = random.Random(data.draw(st.integers(0, 2**32)))
+    records = [replace(r, key=rng.randrange(KEY_SPACE)) for r in drawn]
+    _load(office, records)
+    ids = {str(s.id): s.code for s in register.of_office(office.id)}
+    seen: dict[frozenset, int] = {}
+
+    def check(cell, predicate, where: str) -> None:
+        if cell.suppressed:
+            assert any(predicate(r) for r in records), where
+            return
+        assert cell.count == expected(records, predicate), where
+        members = frozenset(i for i, r in enumerate(records) if predicate(r))
+        assert seen.setdefault(members, cell.count) == cell.count, where
+
+    def half_of(r: Record) -> str:
+        return f"2026-H{1 if r.month <= 6 else 2}"
+
+    columns = {
+        "inquiries": lambda r: True,
+        "with_problem": lambda r: bool(r.problems),
+        **{p: (lambda r, p=p: p in r.problems) for p in SERVICE_PROBLEMS},
+    }
+    for period in (Period.half(2026, 1), Period.half(2026, 2), Period.year(2026)):
+        for group in ("service", "department"):
+            board = services.board([office.id], period, k=1, group=group)
+
+            def row_of(code, group=group):
+                if group == "department":  # the test's services have no department
+                    return lambda r: r.service is not None
+                return lambda r, c=ids[code]: r.service == c
+
+            def within(r, period=period):
+                return period.start <= date(2026, r.month, 10) < period.end
+
+            problems = board.tables["problems"]
+            for i, code in enumerate(problems.rows):
+                row = row_of(code)
+                for j, column in enumerate(problems.columns):
+                    if column in columns:
+                        check(problems.cells[i][j],
+                              lambda r, a=row, b=columns[column]: within(r) and a(r) and b(r),
+                              f"{period} {group} {code} {column}")  # fmt: skip
+            trend = board.tables["trend"]
+            for i, code in enumerate(trend.rows):
+                for j, half in enumerate(trend.columns):
+                    check(trend.cells[i][j],
+                          lambda r, a=row_of(code), h=half: a(r) and half_of(r) == h,
+                          f"{period} {group} {code} {half}")  # fmt: skip
 
 
 def test_the_public_api_publishes_the_same_numbers_as_the_dashboard(app, client):
