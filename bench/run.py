@@ -270,6 +270,10 @@ def measure(
         ("case page", f"/cases/{case_reference}", coordinators),
         ("API list searched", "/api/v1/inquiries?q=ivanov", api),
         ("commission dashboard, year", f"/commission/?period=year&year={year - 1}", commission),
+        ("commission services, half-year",
+         f"/commission/services?period=half&year={year - 1}&half=2", commission),
+        ("monitoring report, half-year",
+         f"/commission/monitoring?period=half&year={year - 1}&half=2", commission),
         ("public statistics API", f"/api/v1/public/statistics?office=KRS&year={year - 1}",
          anonymous),
     ]:  # fmt: skip
@@ -331,6 +335,9 @@ TARGETS = [
     ("case list default", "p50", 30, False),
     ("case page", "p50", 30, False),
     ("commission dashboard, year", "p50", 200, False),
+    # The services view answers within the dashboard's budget (issue 14).
+    ("commission services, half-year", "p50", 200, False),
+    ("monitoring report, half-year", "p50", 200, False),
     ("public statistics API", "p50", 100, False),
     ("worker RSS", "value", 150, False),
 ]
