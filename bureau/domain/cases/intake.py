@@ -178,9 +178,7 @@ def _log(
     ensure_counter(office.id, clock.local_now(received_at).year)
     try:
         with db.session.begin_nested():
-            return _create(
-                data, office, actor, checked, received_at, token_key
-            )
+            return _create(data, office, actor, checked, received_at, token_key)
     except IntegrityError:
         # Another request with the same token won the race: show its inquiry.
         existing = find_by_token(token_key) if token_key else None
