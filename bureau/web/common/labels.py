@@ -21,9 +21,11 @@ from bureau.models import (
     Office,
     Outcome,
     Role,
+    ServiceProblem,
     Settlement,
     Status,
     Urgency,
+    problem_codes,
 )
 
 CHANNEL_LABELS = {
@@ -106,6 +108,16 @@ SERVICE_KINDS = {
     "administrative": _l("административна"),
     "technical": _l("техническа (строителство, устройство на територията, кадастър)"),
 }
+SERVICE_PROBLEMS = {
+    ServiceProblem.TERM: _l("Просрочен законов срок"),
+    ServiceProblem.REQUIREMENTS: _l("Неясни изисквания или документи"),
+    ServiceProblem.FEE: _l("Такса"),
+    ServiceProblem.STAFF: _l("Отношение на служителите"),
+    ServiceProblem.ACCESS: _l("Достъп (работно време, разстояние, достъпност)"),
+    ServiceProblem.ONLINE: _l("Липсва информация онлайн"),
+    ServiceProblem.CORRUPTION: _l("Сигнал за корупция или конфликт на интереси"),
+    ServiceProblem.OTHER: _l("Друго"),
+}
 CONTACT_LABELS = [
     ("phone", _l("Телефонен разговор")),
     ("visit", _l("Посещение")),
@@ -136,6 +148,7 @@ def template_globals() -> dict:
         "affiliation_label": lambda c: label(AFFILIATION_LABELS, c),
         "solved_label": lambda c: label(SOLVED_LABELS, c),
         "mail_status_label": lambda c: label(MAIL_STATUS_LABELS, c),
+        "problem_labels": lambda mask: [label(SERVICE_PROBLEMS, c) for c in problem_codes(mask)],
         "role_label": role_label,
     }
 
