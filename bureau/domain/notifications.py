@@ -85,6 +85,11 @@ def service_url(office_code: str, code: str) -> str:
     return f"{public_url()}/services/{office_code}/{code}"
 
 
+def rating_url(office_code: str, code: str) -> str:
+    """Where a citizen rates a municipal service: the poster's QR code, the case's e-mail."""
+    return f"{service_url(office_code, code)}/rate"
+
+
 def claim_due(now: datetime, limit: int = 100) -> list[OutboxMessage]:
     """Claim pending messages whose time has come. A message claimed by one job is
     skipped by any other job running at the same time, so none is sent twice."""

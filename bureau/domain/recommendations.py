@@ -6,7 +6,7 @@ moves on by a dated response. Every change names the version it was made on, so 
 made on a stale page is refused instead of silently overwriting a colleague's.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -14,8 +14,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, NotFound
+from bureau.domain.services import register
 from bureau.extensions import db
-from bureau.models import Category, Office, Recommendation, RecommendationResponse, User
+from bureau.models import (
+    Category,
+    Office,
+    Recommendation,
+    RecommendationResponse,
+    Service,
+    User,
+)
 from bureau.models import RecommendationStatus as Status
 
 NEXT = {
@@ -40,6 +48,7 @@ class Draft:
     categories: list[str]
     evidence_from: date
     evidence_to: date
+    services: list[str] = field(default_factory=list)  # codes of the office's register
 
 
 def for_office(office: Office, *, public_only: bool = False) -> list[Recommendation]:
@@ -84,7 +93,7 @@ def get(recommendation_id: int, *, public_only: bool = False) -> Recommendation:
 
 def create(office: Office, draft: Draft, *, actor: User) -> Recommendation:
     """A new draft recommendation of the office's commission."""
-    _validate(draft)
+    _validate(draft, office)
     recommendation = Recommendation(office_id=office.id, created_by_id=actor.id, **vars(draft))
     db.session.add(recommendation)
     db.session.flush()
@@ -98,7 +107,7 @@ def update(
     _check_version(recommendation, version)
     if recommendation.status != Status.DRAFT:
         raise DomainError(_l("Само чернова може да се редактира."))
-    _validate(draft)
+    _validate(draft, recommendation.office)
     for key, value in vars(draft).items():
         setattr(recommendation, key, value)
     db.session.flush()
@@ -142,7 +151,14 @@ def _check_version(recommendation: Recommendation, version: int) -> None:
         raise DomainError(STALE, "version")
 
 
-def _validate(draft: Draft) -> None:
+def services_named(recommendation: Recommendation) -> list[Service]:
+    """The services of its office's register the recommendation names, by name."""
+    named = set(recommendation.services or [])
+    found = [s for s in register.of_office(recommendation.office_id) if s.code in named]
+    return sorted(found, key=lambda s: s.name.casefold())
+
+
+def _validate(draft: Draft, office: Office) -> None:
     draft.title, draft.addressee = draft.title.strip(), draft.addressee.strip()
     draft.text = draft.text.strip()
     if not draft.title or len(draft.title) > 200:
@@ -154,6 +170,11 @@ def _validate(draft: Draft) -> None:
     known = set(db.session.scalars(select(Category.code)))
     if not draft.categories or not set(draft.categories) <= known:
         raise DomainError(_l("Изберете поне една категория от списъка."), "categories")
+    draft.services = list(dict.fromkeys(draft.services or []))
+    if draft.services:
+        codes = {s.code for s in register.of_office(office.id)}
+        if not set(draft.services) <= codes:
+            raise DomainError(_l("Изберете услуги от регистъра на общината."), "services")
     if draft.evidence_to < draft.evidence_from:
         raise DomainError(_l("Началният месец е след крайния."), "evidence_to")
     draft.evidence_from = draft.evidence_from.replace(day=1)

@@ -5,7 +5,8 @@ a fixed seed and a bounded number of examples, through the app itself (WSGI) on 
 test database. Checks: no 5xx, only documented status codes, content types and response
 bodies as documented, invalid data refused with a 4xx, valid data accepted — except 422
 where the document says the answer depends on stored data (a category, a settlement,
-an expert, the case's current status) — unsupported methods answered 405 with `Allow`.
+an expert, a service of the register, the case's current status) — unsupported methods
+answered 405 with `Allow`.
 """
 
 import pytest
@@ -17,7 +18,7 @@ from bureau.extensions import db
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office
 
-DATA_DEPENDENT = r"^/inquiries(/\{reference\}/(assignment|transitions))?$"
+DATA_DEPENDENT = r"^/inquiries(/\{reference\}/(assignment|transitions|service))?$"
 CONFIG = {
     "operations": [
         {

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from bureau.domain.clock import sofia_today
+from bureau.domain.services import register
+from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
 from bureau.models import Recommendation, Role
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user, without_adjustment
@@ -189,3 +191,23 @@ def test_an_edit_with_a_malformed_version_is_refused(client, member):
     path = f"/commission/recommendations/{recommendation.id}/edit"
     response = client.post(path, data=form(csrf_token=token(client, path), version="9" * 40))
     assert response.status_code in (400, 409, 422)
+
+
+def test_a_recommendation_names_services_of_its_office(client, member):
+    register.save(member.office, ServiceData(name="Издаване на скица", code="skitsa"), actor=None)
+    db.session.commit()
+    assert "Издаване на скица" in client.get("/commission/recommendations/new").text
+    recommendation = create(client, services=["skitsa"])
+    assert recommendation.services == ["skitsa"]
+    page = client.get(f"/commission/recommendations/{recommendation.id}").text
+    assert re.search(r'id="recommendation-services">Издаване на скица<', page)
+
+
+def test_a_service_of_another_office_is_refused(client, member):
+    register.save(make_office("STR"), ServiceData(name="Скица", code="skitsa"), actor=None)
+    db.session.commit()
+    data = form(csrf_token=token(client, "/commission/recommendations/new"), services=["skitsa"])
+    response = client.post("/commission/recommendations/new", data=data)
+    assert response.status_code == 422
+    assert "Изберете услуги от регистъра на общината." in response.text
+    assert Recommendation.query.count() == 0

@@ -296,6 +296,10 @@ def _tell_citizen_resolved(case: Inquiry) -> None:
         "status_url": notifications.status_url(case.reference),
         "feedback_url": f"{notifications.public_url()}/feedback/{feedback.issue_link(case)}",
     }
+    about = case.service
+    if about is not None and about.active:  # the citizen may rate the service, too
+        context["service"] = about
+        context["rating_url"] = notifications.rating_url(case.office.code, about.code)
     notifications.queue_email(citizen.email, "resolved", context, inquiry=case)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bureau.domain import DomainError, audit
 from bureau.domain.cases import lifecycle
+from bureau.domain.services import register
 from bureau.domain.statistics import records
 from bureau.extensions import db
 from bureau.models import PROBLEM_BITS, Inquiry, Office, Service, User, problem_mask
@@ -24,7 +25,7 @@ def checked(
     names the field. An inactive service is refused unless it is the one already named."""
     problems = list(problems or [])
     for problem in problems:
-        if problem not in PROBLEM_BITS:
+        if not isinstance(problem, str) or problem not in PROBLEM_BITS:
             raise DomainError(
                 _l("Невалиден проблем с услугата: %(value)s", value=str(problem)[:40]), "problems"
             )
@@ -33,9 +34,10 @@ def checked(
         if problems:
             raise DomainError(_l("Изберете услугата, с която е проблемът."), "service")
         return None, 0
-    service = db.session.scalar(
-        select(Service).where(Service.office_id == office.id, Service.code == code[:40])
-    )
+    service = None
+    if register.CODE.match(code):  # a NUL or a megabyte of text never reaches the query
+        query = select(Service).where(Service.office_id == office.id, Service.code == code)
+        service = db.session.scalar(query)
     if service is None or (not service.active and service is not current):
         raise DomainError(_l("Изберете услуга от регистъра на общината."), "service")
     return service, problem_mask(problems)

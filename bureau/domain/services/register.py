@@ -166,6 +166,13 @@ def _matches(service: Service, words: str, latin: str) -> bool:
     return latin in (search_key(haystack) or "")
 
 
+def search_text(service: Service) -> str:
+    """What a service picker matches typed text against, in lower case: the name as written,
+    its Latin transliteration and the English name, so `скица` and `skitsa` both find it."""
+    names = [service.name.lower(), search_key(service.name) or "", service.name_en.lower()]
+    return " ".join(" ".join(names).split())
+
+
 def published(office_code: str, code: str | None = None):
     """The public site's view: an office and its active services by name (None if the
     office does not exist), or with `code` that one active service (None if it is not

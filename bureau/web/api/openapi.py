@@ -2,13 +2,15 @@
 
 It says what the views do (tests/web/test_api_schemathesis.py holds them to it): every
 bound a view checks is in the schema. What depends on stored data — a category or
-subcategory code of the taxonomy, a settlement of the office, an expert, a status
-change the case's current status allows — is answered 422 naming the field.
+subcategory code of the taxonomy, a settlement of the office, an expert, a service of
+the office's register, a status change the case's current status allows — is answered
+422 naming the field.
 """
 
 import copy
 
 from bureau.domain.text import MAX_TEXT
+from bureau.models import ServiceProblem
 from bureau.web.common.params import MAX_PAGE
 
 # No request may carry a NUL (PostgreSQL cannot store it): every string of a request
@@ -40,6 +42,17 @@ CODES = {
     "gender": ["female", "male", "other", "undisclosed"],
     "age_band": ["under-18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "undisclosed"],
     "flags": ["unemployed", "disability", "pensioner", "minority", "single_parent"],
+    "service_problems": [problem.value for problem in ServiceProblem],
+}
+SERVICE = {
+    "type": ["string", "null"],
+    "maxLength": 40,
+    "description": "Code of a service in the office's register (its public address)",
+}
+SERVICE_PROBLEMS = {
+    "type": "array",
+    "items": {"enum": CODES["service_problems"]},
+    "description": "What went wrong with the service; only with a service",
 }
 
 NEW_INQUIRY = {
@@ -55,6 +68,8 @@ NEW_INQUIRY = {
         "urgency": {"enum": CODES["urgency"], "default": "normal"},
         "consent": {"type": "boolean", "description": "Consent to processing (not anonymous)"},
         "anonymous": {"type": "boolean", "default": False},
+        "service": SERVICE,
+        "service_problems": SERVICE_PROBLEMS,
         "citizen": {
             "type": "object",
             "additionalProperties": False,
@@ -82,6 +97,11 @@ INQUIRY_SUMMARY = {
         "settlement": {"type": ["string", "null"]},
         "ekatte": {"type": ["string", "null"]},
         "urgency": {"enum": CODES["urgency"]},
+        "service": {
+            "type": ["object", "null"],
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+        },
+        "service_problems": {"type": "array", "items": {"enum": CODES["service_problems"]}},
     },
 }
 VALIDATION_ERROR = {
@@ -146,6 +166,11 @@ CASE_ACTIONS = {
                                  "could_not_help", "citizen_withdrew"]},
             "summary": TEXT, "reason": TEXT, "version": VERSION},
          "allOf": TRANSITION_NEEDS},
+    ),
+    "/inquiries/{reference}/service": _case_action(
+        "Name, change or clear (null) the municipal service the case is about",
+        {"type": "object", "required": ["service"], "properties": {
+            "service": SERVICE, "service_problems": SERVICE_PROBLEMS, "version": VERSION}},
     ),
     "/inquiries/{reference}/notes": _case_action(
         "Add an internal note (never shown to the citizen or the commission)",

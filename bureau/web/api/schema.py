@@ -3,12 +3,14 @@
 from bureau.domain import DomainError
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
-from bureau.models import Inquiry, Office
+from bureau.models import Inquiry, Office, problem_codes
 
 INQUIRY_FIELDS = {
     "channel", "category", "subcategory", "settlement", "description", "urgency", "consent",
-    "anonymous", "citizen",
+    "anonymous", "citizen", "service", "service_problems",
 }  # fmt: skip
+# The domain's names of fields the API calls otherwise.
+API_NAMES = {"problems": "service_problems"}
 CITIZEN_FIELDS = {"name", "phone", "email", "gender", "age_band", "flags"}
 
 
@@ -62,7 +64,23 @@ def parse_intake(payload, office: Office, token: str | None) -> IntakeData:
         anonymous=_typed(payload, "anonymous", bool, default=False),
         citizen=citizen,
         token=token,
+        service=_typed(payload, "service", str),
+        problems=service_problems(payload),
     )
+
+
+def service_problems(payload: dict) -> list[str]:
+    """The body's `service_problems`: a list of codes (the domain knows which)."""
+    problems = _typed(payload, "service_problems", list, default=[])
+    if not all(isinstance(problem, str) for problem in problems):
+        raise DomainError("'service_problems' must be a list of strings", "service_problems")
+    return problems
+
+
+def invalid(error: DomainError) -> dict:
+    """The 422 body for a refusal: the field as the API names it, and why."""
+    field = API_NAMES.get(error.field, error.field)
+    return {"error": "invalid", "field": field, "message": str(error.message)}
 
 
 def _settlement_id(value: str | None, office: Office) -> int | None:
@@ -89,6 +107,10 @@ def inquiry_summary(inquiry: Inquiry) -> dict:
         "settlement": inquiry.settlement.name if inquiry.settlement else None,
         "ekatte": inquiry.settlement.ekatte if inquiry.settlement else None,
         "urgency": inquiry.urgency,
+        "service": None
+        if inquiry.service is None
+        else {"code": inquiry.service.code, "name": inquiry.service.name},
+        "service_problems": problem_codes(inquiry.service_problems),
     }
 
 

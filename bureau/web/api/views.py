@@ -4,13 +4,19 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 from bureau.domain import DomainError, accounts, taxonomy
-from bureau.domain.cases import intake, lifecycle, search, timeline
+from bureau.domain.cases import intake, lifecycle, search, service, timeline
 from bureau.extensions import csrf
 from bureau.models import Status
 from bureau.permissions import public, requires
 from bureau.web.api.openapi import case_action_fields
 from bureau.web.api.openapi import document as openapi_document
-from bureau.web.api.schema import inquiry_detail, inquiry_summary, parse_intake
+from bureau.web.api.schema import (
+    inquiry_detail,
+    inquiry_summary,
+    invalid,
+    parse_intake,
+    service_problems,
+)
 from bureau.web.common import audit, casework, params
 from bureau.web.common.errors import json_error
 from bureau.web.common.loaders import case_or_404, case_page
@@ -67,7 +73,7 @@ def create_inquiry():
             data, office=current_user.office, actor=current_user, same_body=True
         )
     except DomainError as error:
-        return jsonify(error="invalid", field=error.field, message=str(error.message)), 422
+        return jsonify(invalid(error)), 422
     body = {**inquiry_summary(inquiry), "pin": pin}
     location = url_for("api.get_inquiry", reference=inquiry.reference)
     # A repeated Idempotency-Key finds the first inquiry: 200, and no PIN the second time.
@@ -134,8 +140,7 @@ def _case_work(reference: str, permission: str, action):
         return json_error(409, "conflict", "the case was changed meanwhile; reload it")
     if refused.status == 409:
         return json_error(409, "conflict", str(refused.error.message))
-    error = refused.error
-    return jsonify(error="invalid", field=error.field, message=str(error.message)), 422
+    return jsonify(invalid(refused.error)), 422
 
 
 @bp.post("/inquiries/<reference>/assignment")
@@ -172,6 +177,23 @@ def transition_inquiry(reference: str):
             outcome=_field(payload, "outcome", str),
             summary=_field(payload, "summary", str),
             reason=_field(payload, "reason", str),
+            expected_version=_field(payload, "version", int),
+        )
+
+    return _case_work(reference, "case.work", action)
+
+
+@bp.post("/inquiries/<reference>/service")
+@requires("case.work")
+def link_service(reference: str):
+    def action(case, payload):
+        if "service" not in payload:
+            raise DomainError("'service' is required (null clears it)", "service")
+        service.link(
+            case,
+            service=_field(payload, "service", str),
+            problems=service_problems(payload),
+            actor=current_user,
             expected_version=_field(payload, "version", int),
         )
 

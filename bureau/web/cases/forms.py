@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from bureau.domain.cases import feedback
 from bureau.domain.text import MAX_TEXT
 from bureau.web.common.feedback_forms import NOT_ANSWERED, SOLVED, YES_NO, FeedbackForm
-from bureau.web.common.forms import LongText
+from bureau.web.common.forms import LongText, problems_field, service_field
 from bureau.web.common.labels import CONTACT_LABELS, OUTCOME_LABELS
 
 
@@ -68,6 +68,14 @@ class ReplyForm(VersionedForm):
         validators=[DataRequired(_l("Напишете отговора до гражданина.")), Length(max=MAX_TEXT)],
         description=_l("Гражданинът го вижда на страницата за статус и в e-mail при решаване."),
     )
+
+
+class ServiceLinkForm(VersionedForm):
+    """The municipal service the case is about and its problems; an empty choice clears
+    them. Its choices are the office's services (forms.service_choices)."""
+
+    service = service_field()
+    problems = problems_field()
 
 
 class ReferralForm(FlaskForm):

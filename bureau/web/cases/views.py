@@ -14,18 +14,27 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from bureau.domain import experts, offices, taxonomy
-from bureau.domain.cases import attachments, lifecycle, queues, routing, search, timeline
-from bureau.models import Inquiry, Role, Status
+from bureau.domain.cases import (
+    attachments,
+    lifecycle,
+    queues,
+    routing,
+    search,
+    service,
+    timeline,
+)
+from bureau.models import Inquiry, Role, Status, problem_codes
 from bureau.permissions import can, requires
 from bureau.web.cases import forms
 from bureau.web.common import audit, casework, params
-from bureau.web.common.forms import form_error
+from bureau.web.common.forms import form_error, service_choices
 from bureau.web.common.kept_forms import keeps_typed
 from bureau.web.common.loaders import case_or_404, case_page
 from bureau.web.common.urls import list_args
@@ -106,6 +115,15 @@ def _page(case: Inquiry, status: int = 200, **posted):
     institutions = offices.institutions(case.office_id)
     referral = posted.get("referral") or forms.ReferralForm(formdata=None)
     referral.institution.choices = [(0, _("— изберете —"))] + [(i.id, i.name) for i in institutions]
+    service_link = posted.get("service_link") or forms.ServiceLinkForm(
+        formdata=None,
+        data={
+            **version,
+            "service": case.service.code if case.service else "",
+            "problems": problem_codes(case.service_problems),
+        },
+    )
+    service_link.service.choices = service_choices(case.office, str(get_locale()), case.service)
     context = {
         "inquiry": case,
         "assign": posted.get("assign") or forms.AssignForm(formdata=None, data=version),
@@ -116,6 +134,7 @@ def _page(case: Inquiry, status: int = 200, **posted):
         "reply": posted.get("reply")
         or forms.ReplyForm(formdata=None, data={**version, "body": case.public_reply or ""}),
         "referral": referral,
+        "service_link": service_link,
         "upload": posted.get("upload") or forms.AttachmentForm(formdata=None),
         "targets": lifecycle.allowed_targets(case, current_user),
         "candidates": routing.rank_experts(case) if can(current_user, "case.assign") else [],
@@ -225,6 +244,23 @@ def reply(case: Inquiry, form: forms.ReplyForm) -> None:
     version = form.expected_version()
     timeline.set_public_reply(
         case, body=form.body.data, actor=current_user, expected_version=version
+    )
+
+
+@step(
+    "service",
+    "case.work",
+    forms.ServiceLinkForm,
+    _l("Услугата е записана."),
+    slot="service_link",
+)
+def link_service(case: Inquiry, form: forms.ServiceLinkForm) -> None:
+    service.link(
+        case,
+        service=form.service.data or None,
+        problems=form.problems.data or [],
+        actor=current_user,
+        expected_version=form.expected_version(),
     )
 
 

@@ -17,6 +17,8 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from bureau.domain import taxonomy
 from bureau.domain.recommendations import Draft
+from bureau.domain.services import register
+from bureau.models import Office
 
 MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Въведете месец във вида ГГГГ-ММ."))
 
@@ -51,12 +53,19 @@ class RecommendationForm(FlaskForm):
         validators=[DataRequired(_l("Въведете месец.")), MONTH],
         render_kw={"type": "month", "placeholder": "ГГГГ-ММ"},
     )
+    services = SelectMultipleField(
+        _l("Услуги, за които се отнася (по желание)"),
+        description=_l("От регистъра на услугите на общината."),
+        validate_choice=False,
+    )
     version = HiddenField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, office: Office, *args, **kwargs):
         super().__init__(*args, **kwargs)
         locale = str(get_locale() or "bg")
         self.categories.choices = [(c.code, c.label(locale)) for c in taxonomy.categories()]
+        services = sorted(register.of_office(office.id), key=lambda s: s.label(locale).casefold())
+        self.services.choices = [(s.code, s.label(locale)) for s in services]
 
     def draft(self) -> Draft:
         return Draft(
@@ -66,6 +75,7 @@ class RecommendationForm(FlaskForm):
             categories=list(self.categories.data or []),
             evidence_from=_month(self.evidence_from.data),
             evidence_to=_month(self.evidence_to.data),
+            services=list(self.services.data or []),
         )
 
 

@@ -52,7 +52,7 @@ def recommendation_list():
 @bp.route("/recommendations/new", methods=["GET", "POST"])
 @requires("recommendation.edit")
 def new_recommendation():
-    form = RecommendationForm()
+    form = RecommendationForm(current_user.office)
 
     def create():
         return recommendations.create(current_user.office, form.draft(), actor=current_user)
@@ -74,7 +74,9 @@ def show_recommendation(recommendation_id: int):
 def edit_recommendation(recommendation_id: int):
     recommendation = _load(recommendation_id, "recommendation.edit")
     # Only a GET fills the form from the record: a POST shows what was sent, or its gaps.
-    form = RecommendationForm(obj=recommendation if request.method == "GET" else None)
+    form = RecommendationForm(
+        recommendation.office, obj=recommendation if request.method == "GET" else None
+    )
     if request.method == "GET":
         form.evidence_from.data = f"{recommendation.evidence_from:%Y-%m}"
         form.evidence_to.data = f"{recommendation.evidence_to:%Y-%m}"
@@ -156,6 +158,7 @@ def _render_show(recommendation, form):
     return render_template(
         "commission/recommendation.html",
         recommendation=recommendation,
+        services=recommendations.services_named(recommendation),
         form=form,
         labels=labels,
         evidence=table,

@@ -6,13 +6,15 @@ from typing import TypeVar
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import ValidationError
 
 from bureau.domain import DomainError, citizens, emails, text
 from bureau.domain.cases import intake
-from bureau.models import AgeBand, Gender
-from bureau.web.common.labels import AGE_BAND_LABELS, GENDER_LABELS
+from bureau.domain.services import register
+from bureau.domain.services.register import search_text
+from bureau.models import AgeBand, Gender, Office, Service, ServiceProblem
+from bureau.web.common.labels import AGE_BAND_LABELS, GENDER_LABELS, SERVICE_PROBLEMS
 
 T = TypeVar("T")
 
@@ -67,6 +69,35 @@ def age_band_field() -> SelectField:
     """The citizen's age band, for statistics only; "not said" unless chosen."""
     choices = [(a.value, AGE_BAND_LABELS[a]) for a in AgeBand]
     return SelectField(_l("Възраст"), choices=choices, default="undisclosed")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def service_field() -> SelectField:
+    """The municipal service a case is about, by its code; the domain checks the code
+    (cases/service.py), so the choices only offer. Filled by `service_choices`."""
+    return SelectField(_l("Услуга на общината"), default="", validate_choice=False)
+
+
+def problems_field() -> MultiCheckboxField:
+    """What went wrong with the service; the domain checks the codes."""
+    choices = [(problem.value, SERVICE_PROBLEMS[problem]) for problem in ServiceProblem]
+    return MultiCheckboxField(_l("Проблеми с услугата"), choices=choices, validate_choice=False)
+
+
+def service_choices(office: Office, locale: str, current: Service | None = None) -> list:
+    """The office's active services (and `current`, the one a case names) for
+    `service_field`, by name, each with what the picker filters on (static/js/services.js):
+    its category and its name in both scripts."""
+    services = [s for s in register.of_office(office.id) if s.active or s is current]
+    services.sort(key=lambda s: s.label(locale).casefold())
+    return [("", _l("— няма —"), {})] + [
+        (s.code, s.label(locale), {"data-category": s.category, "data-search": search_text(s)})
+        for s in services
+    ]
 
 
 def form_error(form, error: DomainError) -> None:

@@ -22,9 +22,11 @@ from bureau.models import (
     Outcome,
     Role,
     Service,
+    ServiceProblem,
     Settlement,
     Status,
     Urgency,
+    problem_codes,
 )
 
 CHANNEL_LABELS = {
@@ -107,21 +109,21 @@ SERVICE_KINDS = {
     "administrative": _l("административна"),
     "technical": _l("техническа (строителство, устройство на територията, кадастър)"),
 }
-SERVICE_PROBLEM_LABELS = {
-    "term_exceeded": _l("Просрочен законов срок"),
-    "unclear_requirements": _l("Неясни изисквания или документи"),
-    "fee": _l("Такса"),
-    "staff_treatment": _l("Отношение на служителите"),
-    "access": _l("Достъп (работно време, разстояние, достъпност)"),
-    "online_information": _l("Липсва информация онлайн"),
-    "corruption": _l("Сигнал за корупция или конфликт на интереси"),
-    "other": _l("Друго"),
+SERVICE_PROBLEMS = {
+    ServiceProblem.TERM: _l("Просрочен законов срок"),
+    ServiceProblem.REQUIREMENTS: _l("Неясни изисквания или документи"),
+    ServiceProblem.FEE: _l("Такса"),
+    ServiceProblem.STAFF: _l("Отношение на служителите"),
+    ServiceProblem.ACCESS: _l("Достъп (работно време, разстояние, достъпност)"),
+    ServiceProblem.ONLINE: _l("Липсва информация онлайн"),
+    ServiceProblem.CORRUPTION: _l("Сигнал за корупция или конфликт на интереси"),
+    ServiceProblem.OTHER: _l("Друго"),
 }
 # The columns of the services' tables (bureau/domain/statistics/services.py).
 SERVICE_COLUMNS = {
     "inquiries": _l("Запитвания"),
     "with_problem": _l("С проблем"),
-    **SERVICE_PROBLEM_LABELS,
+    **{problem.value: text for problem, text in SERVICE_PROBLEMS.items()},
     "late": _l("Не в срок"),
     "unclear": _l("Неясни изисквания"),
     "discourteous": _l("Неучтиви служители"),
@@ -157,6 +159,7 @@ def template_globals() -> dict:
         "affiliation_label": lambda c: label(AFFILIATION_LABELS, c),
         "solved_label": lambda c: label(SOLVED_LABELS, c),
         "mail_status_label": lambda c: label(MAIL_STATUS_LABELS, c),
+        "problem_labels": lambda mask: [label(SERVICE_PROBLEMS, c) for c in problem_codes(mask)],
         "role_label": role_label,
     }
 

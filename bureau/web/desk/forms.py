@@ -7,10 +7,8 @@ from wtforms import (
     EmailField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -22,16 +20,15 @@ from bureau.web.common import params
 from bureau.web.common.forms import (
     EmailAddress,
     LongText,
+    MultiCheckboxField,
     PhoneNumber,
     age_band_field,
     gender_field,
+    problems_field,
+    service_choices,
+    service_field,
 )
 from bureau.web.common.labels import CHANNEL_LABELS, FLAG_LABELS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class IntakeForm(FlaskForm):
@@ -52,6 +49,8 @@ class IntakeForm(FlaskForm):
     channel = SelectField(
         _l("Канал"), choices=[(c.value, CHANNEL_LABELS[c]) for c in Channel], default="walk_in"
     )
+    service = service_field()
+    problems = problems_field()
     anonymous = BooleanField(_l("Анонимно запитване (без лични данни)"))
     citizen_id = HiddenField()
     name = StringField(_l("Име и фамилия"), validators=[Length(max=200)])
@@ -77,6 +76,7 @@ class IntakeForm(FlaskForm):
         self.settlement.choices = [(0, _l("— не е посочено —"))] + [
             (s.id, s.name) for s in office.settlements if s.active
         ]
+        self.service.choices = service_choices(office, locale)
         if not self.token.data:
             self.token.data = intake.new_token()
 
@@ -116,4 +116,6 @@ class IntakeForm(FlaskForm):
             citizen=citizen,
             citizen_id=linked,
             token=self.token.data or None,
+            service=self.service.data or None,
+            problems=list(self.problems.data or []),
         )

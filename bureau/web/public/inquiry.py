@@ -13,6 +13,7 @@ from bureau import ratelimit
 from bureau.domain import DomainError
 from bureau.domain.cases import feedback, online, receipts, search, status_lookup
 from bureau.domain.cases.feedback import LinkInvalid
+from bureau.domain.services import register
 from bureau.extensions import db, limiter
 from bureau.models import Inquiry, utcnow
 from bureau.permissions import public
@@ -185,17 +186,28 @@ def feedback_link(token: str):
         except DomainError as error:
             form_error(form, error)
         else:
-            return redirect(url_for("public.feedback_thanks"), 303)
+            return redirect(url_for("public.feedback_thanks", **_rated(link.inquiry)), 303)
     code = 422 if request.method == "POST" else 200
     return render_template(
         "public/feedback.html", form=form, reference=link.inquiry.reference
     ), code
 
 
+def _rated(inquiry: Inquiry) -> dict:
+    """The service the case was about, for the thank-you page's rating link (its public
+    codes only; an inactive service has no rating page)."""
+    about = inquiry.service
+    if about is None or not about.active:
+        return {}
+    return {"office": inquiry.office.code, "service": about.code}
+
+
 @bp.get("/feedback/thanks")
 @public
 def feedback_thanks():
-    return render_template("public/feedback_thanks.html")
+    office, code = request.args.get("office", ""), request.args.get("service", "")
+    about = register.published(office, code) if office and code else None
+    return render_template("public/feedback_thanks.html", service=about, locale=str(get_locale()))
 
 
 # The views of this module: pages with a PIN or a case's status (not the blueprint's

@@ -63,7 +63,7 @@ def service(office_code: str, code: str):
 @public
 def poster(office_code: str, code: str):
     found = register.published(office_code, code) or abort(404)
-    address = notifications.service_url(found.office.code, found.code) + "/rate"
+    address = notifications.rating_url(found.office.code, found.code)
     return _cached(
         render_template(
             "public/service_poster.html", service=found, address=address, qr=qr_svg(address)

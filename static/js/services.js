@@ -1,0 +1,46 @@
+// The service picker (templates/_form.html, service_picker): a search box above the list
+// of the office's services. Each option carries its name in both scripts (data-search,
+// lower case), so what is typed is only lower-cased: "скица" and "skitsa" both match.
+// Typed words search every service; with nothing typed, a chosen category shows its own
+// services and those with none. The chosen service always stays visible.
+(() => {
+  function servicePicker(box) {
+    const select = box.querySelector("select");
+    const search = box.querySelector("input[type=search]");
+    const category = box.dataset.categoryFrom ? document.getElementById(box.dataset.categoryFrom) : null;
+
+    function filter() {
+      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const chosen = category ? category.value : box.dataset.category;
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const text = option.dataset.search || "";
+        const inCategory = !chosen || !option.dataset.category || option.dataset.category === chosen;
+        const found = words.length ? words.every((word) => text.includes(word)) : inCategory;
+        const visible = found || option.selected;
+        option.hidden = !visible;
+        option.disabled = !visible;
+      }
+    }
+
+    search.closest("[data-service-search-box]").hidden = false;
+    search.addEventListener("input", filter);
+    search.addEventListener("keydown", (event) => {
+      // Enter takes the first service found (it does not send the form), arrow down
+      // goes to the list; from there Tab goes on to the problems.
+      if (event.key !== "Enter" && event.key !== "ArrowDown") return;
+      event.preventDefault();
+      const first = [...select.options].find((option) => option.value && !option.hidden);
+      if (event.key === "Enter" && first) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      select.focus();
+    });
+    select.addEventListener("change", filter);
+    category?.addEventListener("change", filter);
+    filter();
+  }
+
+  document.querySelectorAll("[data-service-picker]").forEach(servicePicker);
+})();
