@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy import and_, case, extract, func, select
 
 from bureau.domain.statistics.periods import Period
-from bureau.domain.statistics.suppression import Count, Published, publish, publish_figure
+from bureau.domain.statistics.suppression import ZERO, Count, Published, publish, publish_figure
 from bureau.extensions import db
 from bureau.models import PROBLEM_BITS, Service, ServiceKind, ServiceRating, StatRecord
 
@@ -88,37 +88,41 @@ def board(
     problems = _problem_counts(office_ids, period, keyer)
     trend = _trend_counts(office_ids, halves, keyer)
     scores, answers = _rating_counts(office_ids, period, keyer)
-    rows = _rows(group, services, problems, trend, scores, answers)
+    # Each table lists what it counts: the lines are the services with inquiries or
+    # ratings in the period; the trend, those with inquiries in any of its half-years.
+    lines = _rows(group, services, problems, scores)
+    rated = _rows(group, services, scores)
+    trending = _rows(group, services, trend)
     result.tables = {
         "problems": publish(
             f"{group}_problems",
-            rows,
+            lines,
             PROBLEM_COLUMNS,
-            [[problems[r][c] for c in PROBLEM_COLUMNS] for r in rows],
+            [[problems[r][c] for c in PROBLEM_COLUMNS] for r in lines],
             k,
             row_totals=False,
         ),
         "trend": publish(
             f"{group}_trend",
-            rows,
+            trending,
             [h.code for h in halves],
-            [[trend[r][h.code] for h in halves] for r in rows],
+            [[trend[r][h.code] for h in halves] for r in trending],
             k,
             row_totals=False,
         ),
         "ratings": publish(
-            f"{group}_ratings", rows, SCORES, [[scores[r][s] for s in SCORES] for r in rows], k
+            f"{group}_ratings", rated, SCORES, [[scores[r][s] for s in SCORES] for r in rated], k
         ),
         "answers": publish(
             f"{group}_answers",
-            rows,
+            rated,
             ANSWER_COLUMNS,
-            [[answers[r][a] for a in ANSWER_COLUMNS] for r in rows],
+            [[answers[r][a] for a in ANSWER_COLUMNS] for r in rated],
             k,
             row_totals=False,
         ),
     }
-    result.lines = {row: _line(result.tables, i, row, k) for i, row in enumerate(rows)}
+    result.lines = {row: _line(result.tables, row, k) for row in lines}
     return result
 
 
@@ -130,8 +134,8 @@ def _grouping(group: str, services: dict[str, Service]):
 
 
 def _rows(group, services, *counted) -> list[str]:
-    """The rows with anything counted, in the register's order (services by name,
-    departments by name); a service without any count is not listed."""
+    """The rows with anything counted in any of `counted`, in the register's order
+    (services by name, departments by name)."""
     present = set().union(*(c.keys() for c in counted))
     if group == "department":
         return sorted(present, key=lambda d: (d == "", d.casefold()))
@@ -233,11 +237,16 @@ def _records(office_ids, start: date, end: date) -> list:
     ]
 
 
-def _line(tables: dict[str, Published], i: int, row: str, k: int) -> Line:
+def _line(tables: dict[str, Published], row: str, k: int) -> Line:
     problems, ratings = tables["problems"], tables["ratings"]
-    inquiries, with_problem = problems.cells[i][0], problems.cells[i][1]
-    term = problems.cells[i][PROBLEM_COLUMNS.index("term_exceeded")]
-    scores, rated = ratings.cells[i], ratings.row_totals[i]
+    cells = problems.cells[problems.rows.index(row)]
+    inquiries, with_problem = cells[0], cells[1]
+    term = cells[PROBLEM_COLUMNS.index("term_exceeded")]
+    if row in ratings.rows:
+        i = ratings.rows.index(row)
+        scores, rated = ratings.cells[i], ratings.row_totals[i]
+    else:
+        scores, rated = (ZERO,) * len(SCORES), ZERO
     complete = not rated.suppressed and not any(c.suppressed for c in scores)
     mean = satisfied = None
     if complete and rated.count:
