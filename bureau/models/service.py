@@ -5,7 +5,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bureau.extensions import db
@@ -84,6 +84,10 @@ class Service(db.Model):
 class ServiceRating(db.Model):
     """A citizen's anonymous rating of a service: codes, a date and an optional comment
     that only the office's coordinators read. Nothing about who rated, not even an address."""
+
+    __table_args__ = (
+        Index("ix_service_rating_office_rated", "office_id", "rated_on", "service_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)

@@ -21,7 +21,6 @@ class StatRecord(db.Model):
     __table_args__ = (
         Index("ix_stat_record_office_received", "office_id", "received_on"),
         Index("ix_stat_record_office_category", "office_id", "category", "received_on"),
-        Index("ix_stat_record_office_service", "office_id", "service_id", "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

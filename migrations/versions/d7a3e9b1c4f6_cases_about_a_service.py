@@ -27,14 +27,13 @@ def upgrade():
             batch_op.add_column(sa.Column('service_id', sa.Integer(), nullable=True))
             batch_op.add_column(sa.Column('service_problems', sa.Integer(), nullable=False, server_default='0'))
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_service_id_service'), 'service', ['service_id'], ['id'])
-    with op.batch_alter_table('stat_record', schema=None) as batch_op:
-        batch_op.create_index('ix_stat_record_office_service', ['office_id', 'service_id', 'received_on'], unique=False)
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.add_column(sa.Column('category', sa.String(length=40), nullable=False, server_default=''))
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('services', sa.JSON(), nullable=False, server_default='[]'))
     with op.batch_alter_table('service_rating', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cell_key', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.create_index('ix_service_rating_office_rated', ['office_id', 'rated_on', 'service_id'], unique=False)
     # Each rating already given gets its own random key, as a new one does.
     connection = op.get_bind()
     rating = sa.table('service_rating', sa.column('id', sa.Integer), sa.column('cell_key', sa.Integer))
@@ -47,13 +46,12 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('service_rating', schema=None) as batch_op:
+        batch_op.drop_index('ix_service_rating_office_rated')
         batch_op.drop_column('cell_key')
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.drop_column('services')
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.drop_column('category')
-    with op.batch_alter_table('stat_record', schema=None) as batch_op:
-        batch_op.drop_index('ix_stat_record_office_service')
     for table in ('stat_record', 'inquiry'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'fk_{table}_service_id_service'), type_='foreignkey')

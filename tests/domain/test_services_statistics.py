@@ -9,7 +9,7 @@ from bureau.domain.cases import service
 from bureau.domain.clock import sofia_today
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
-from bureau.domain.statistics import monitoring, services
+from bureau.domain.statistics import cube, monitoring, services
 from bureau.domain.statistics.periods import Period
 from bureau.extensions import db
 from bureau.models import (
@@ -250,3 +250,25 @@ def test_the_monitoring_report_shows_the_boards_figures_and_the_recommendations(
     assert change.service == str(sketch.id)
     assert change.before_period == before.previous()
     assert change.now.term_share == 100.0 and change.before is None
+
+
+def test_the_summary_kept_in_step_with_service_links_equals_one_rebuilt(register_of):
+    """The services' figures are read from the monthly summary: every intake and every
+    change of the link keeps it exact, as a recount from the records shows."""
+    from tests.domain.test_statistics import cube_rows
+
+    office, *_ = register_of
+    coordinator = make_coordinator(office)
+    cases = [make_inquiry(office, service="sketch", problems=["fee", "access"]) for _ in range(3)]
+    cases.append(make_inquiry(office))
+    service.link(cases[0], service="heirs", problems=["term_exceeded"], actor=coordinator)
+    service.link(cases[1], service="", problems=[], actor=coordinator)
+    service.link(cases[3], service="sketch", problems=["other"], actor=coordinator)
+    db.session.commit()
+    kept = cube_rows()
+    found = {(row[3], row[5]) for row in kept if row[3].startswith("service")}
+    assert ("service:fee", 1) in found and ("service:term", 1) in found
+    assert ("service", 2) in found and ("service:any", 2) in found  # the sketch: 2 cases
+    cube.rebuild(office.id, cube.month_start(TODAY))
+    db.session.commit()
+    assert cube_rows() == kept

@@ -34,7 +34,17 @@ from sqlalchemy.exc import IntegrityError
 from bureau.domain.statistics.periods import month_start, months_between, next_month
 from bureau.domain.statistics.suppression import KEY_SPACE, Count
 from bureau.extensions import db
-from bureau.models import OPEN_STATUSES, AgeBand, Channel, Flag, Gender, Outcome, StatRecord
+from bureau.models import (
+    OPEN_STATUSES,
+    PROBLEM_BITS,
+    AgeBand,
+    Channel,
+    Flag,
+    Gender,
+    Outcome,
+    ServiceProblem,
+    StatRecord,
+)
 from bureau.models.stat_summary import StatCube
 
 S = StatRecord
@@ -147,6 +157,39 @@ def _flag(flag: str) -> Dimension:
     )
 
 
+def _service(name: str, bit: int | None = None) -> Dimension:
+    """The service a case is about (its id), counted where the case names one — and, with
+    `bit`, only where it records that problem (0: any problem)."""
+
+    def sql(c):
+        return _text(c.service_id)
+
+    def counts(c):
+        named = c.service_id.is_not(None)
+        if bit is None:
+            return named
+        return and_(
+            named, (c.service_problems != 0) if bit == 0 else c.service_problems.op("&")(bit) != 0
+        )
+
+    def python(r):
+        if r["service_id"] is None:
+            return None
+        problems = r["service_problems"] or 0
+        if bit is not None and not (problems if bit == 0 else problems & bit):
+            return None
+        return str(r["service_id"])
+
+    return Dimension(name, sql, python, counts)
+
+
+# The services' dimensions: "service", "service:any" and one per problem ("service:term").
+SERVICE_DIMENSIONS = {
+    "inquiries": "service",
+    "with_problem": "service:any",
+    **{problem.value: f"service:{problem.name.lower()}" for problem in ServiceProblem},
+}
+
 # Everything the statistics count, in the dashboard's order. A new dimension is one entry
 # here (and, for a column StatRecord lacks, a migration).
 DIMENSIONS = [
@@ -169,7 +212,12 @@ DIMENSIONS = [
     optional("solved", "problem_solved", ("yes", "partly", "no")),
     Dimension("recommend", lambda c: case((c.would_recommend, "yes"), else_="no"), _recommend,
               lambda c: c.would_recommend.is_not(None), rows=("yes", "no")),
+    _service("service"),
+    _service("service:any", 0),
+    *[_service(f"service:{p.name.lower()}", PROBLEM_BITS[p.value]) for p in ServiceProblem],
 ]  # fmt: skip
+# The dashboard's own: the services' are read by statistics/services.py.
+DASHBOARD = [d.name for d in DIMENSIONS if d.name != "all" and not d.name.startswith("service")]
 TABLES = [d for d in DIMENSIONS if d.rows is not None]
 
 
@@ -308,18 +356,21 @@ def monthly_totals(office_ids, start: date, end: date, filters: Filters) -> list
     return [(o, m, c, _count(n, k)) for o, m, c, n, k in db.session.execute(query)]
 
 
-def value_counts(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:
-    """(office_id, dimension, value, Count) over the range, every dimension but "all"."""
+def value_counts(
+    office_ids, start: date, end: date, filters: Filters, dims: list[str] | None = None
+) -> list[tuple]:
+    """(office_id, dimension, value, Count) over the range: of `dims` (default: the
+    dashboard's dimensions)."""
+    dims = dims or DASHBOARD
     if filters.needs_records:
         records = _records([*_range(office_ids, start, end), *filters.conditions()])
-        dims = [name for name, _value, _condition in dimensions(records.c) if name != "all"]
         query = union_all(*_selects(records, [records.c.office_id], dims=dims))
         return [(o, d, v, _count(n, k)) for o, d, v, n, k in db.session.execute(query)]
     ensure_current(office_ids, start, end)
     n = func.sum(CUBE.c.n)
     query = (
         select(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value, n, func.sum(CUBE.c.key_sum))
-        .where(*_cube_range(office_ids, start, end, filters), CUBE.c.dimension != "all")
+        .where(*_cube_range(office_ids, start, end, filters), CUBE.c.dimension.in_(dims))
         .group_by(CUBE.c.office_id, CUBE.c.dimension, CUBE.c.value)
         .having(n != 0)
     )

@@ -11,13 +11,14 @@ disclosure rule — in the report's own numbers.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bureau.domain.statistics import services
+from bureau.domain.statistics import cube, services
+from bureau.domain.statistics.cube import Filters
 from bureau.domain.statistics.periods import Period
 from bureau.domain.statistics.suppression import Cell, Count, publish
 from bureau.extensions import db
-from bureau.models import Office, Recommendation, RecommendationStatus, StatRecord
+from bureau.models import Office, Recommendation, RecommendationStatus
 
 TOP = 10
 
@@ -61,7 +62,8 @@ class MonitoringReport:
 def report(office: Office, period: Period, *, k: int) -> MonitoringReport:
     """The report of the office for the period (a half-year), suppressed for k."""
     previous = period.previous()
-    current = services.board([office.id], period, k=k)
+    counted = services.count([office.id], period)
+    current = services.board([office.id], period, k=k, counted=counted)
     result = MonitoringReport(
         office=office,
         period=period,
@@ -69,7 +71,7 @@ def report(office: Office, period: Period, *, k: int) -> MonitoringReport:
         threshold=k,
         current=current,
         before=services.board([office.id], previous, k=k),
-        departments=services.board([office.id], period, k=k, group="department"),
+        departments=services.board([office.id], period, k=k, group="department", counted=counted),
         top=[line for line in current.ranked(TOP) if line.with_problem.count],
         cases=_all_cases(office.id, period, k),
     )
@@ -78,13 +80,10 @@ def report(office: Office, period: Period, *, k: int) -> MonitoringReport:
 
 
 def _all_cases(office_id: int, period: Period, k: int) -> Cell:
-    S = StatRecord
-    n, key = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(S.cell_key), 0)).where(
-            S.office_id == office_id, S.received_on >= period.start, S.received_on < period.end
-        )
-    ).one()
-    table = publish("cases", ["all"], ["n"], [[Count(int(n), int(key))]], k, row_totals=False)
+    """Every inquiry of the period, counted as the dashboard counts it (the summary)."""
+    monthly = cube.monthly_totals([office_id], period.start, period.end, Filters())
+    total = sum((counted for _office, _month, _category, counted in monthly), Count())
+    table = publish("cases", ["all"], ["n"], [[total]], k, row_totals=False)
     return table.cells[0][0]
 
 

@@ -2,7 +2,8 @@
 monitoring report, the public report card and its open data, the network's comparison.
 
 Two sources, both codes only: the StatRecords of cases that name a service (with their
-problems as bits) and the citizens' anonymous ratings (ServiceRating). Every count is
+problems as bits), read through the monthly summary (cube.SERVICE_DIMENSIONS), and the
+citizens' anonymous ratings (ServiceRating). Every count is
 perturbed by its own records' cell keys and every table suppressed for k, exactly as the
 dashboard's (suppression.publish); a share or an average is given only where every count
 it rests on is published and at least k. Comments are never read here.
@@ -18,16 +19,20 @@ The tables, by service or by department (rows), in the same shapes:
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
-from sqlalchemy import and_, case, extract, func, select
+from sqlalchemy import case, func, select
 
+from bureau.domain.statistics.cube import (
+    SERVICE_DIMENSIONS,
+    Filters,
+    value_counts,
+)
 from bureau.domain.statistics.periods import Period
 from bureau.domain.statistics.suppression import ZERO, Count, Published, publish, publish_figure
 from bureau.extensions import db
-from bureau.models import PROBLEM_BITS, Service, ServiceKind, ServiceRating, StatRecord
+from bureau.models import PROBLEM_BITS, Service, ServiceKind, ServiceRating
 
-S, R = StatRecord, ServiceRating
+R = ServiceRating
 PROBLEMS = tuple(PROBLEM_BITS)
 PROBLEM_COLUMNS = ("inquiries", "with_problem", *PROBLEMS)
 SCORES = ("1", "2", "3", "4", "5")
@@ -72,10 +77,50 @@ class ServicesBoard:
         return lines[:limit] if limit else lines
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What the database counts once per service (id as text): the problems table's
+    columns, inquiries by half-year, ratings by score, and the ratings' answers."""
+
+    problems: dict
+    trend: dict
+    scores: dict
+    answers: dict
+
+    def by(self, keyer) -> "Counted":
+        """The same counts gathered into other rows (a department: its services')."""
+        return Counted(*(_regroup(part, keyer) for part in vars(self).values()))
+
+
+def count(office_ids: list[int], period: Period) -> Counted:
+    """Count the offices' cases and ratings of the period (and the cases of the trend's
+    half-years) per service, whichever way the rows are grouped after: the cases from
+    the monthly summary (cube.SERVICE_DIMENSIONS), the ratings from their table."""
+    column = {dimension: name for name, dimension in SERVICE_DIMENSIONS.items()}
+    problems: dict[str, dict[str, Count]] = defaultdict(_counts)
+    found = value_counts(office_ids, period.start, period.end, Filters(), dims=list(column))
+    for _office_id, dimension, service_id, counted in found:
+        problems[service_id][column[dimension]] += counted
+    trend: dict[str, dict[str, Count]] = defaultdict(_counts)
+    inquiries = [SERVICE_DIMENSIONS["inquiries"]]
+    for half in _trend_halves(period):
+        found = value_counts(office_ids, half.start, half.end, Filters(), dims=inquiries)
+        for _office_id, _dimension, service_id, counted in found:
+            trend[service_id][half.code] += counted
+    scores, answers = _rating_counts(office_ids, period)
+    return Counted(problems, trend, scores, answers)
+
+
 def board(
-    office_ids: list[int], period: Period, *, k: int, group: str = "service"
+    office_ids: list[int],
+    period: Period,
+    *,
+    k: int,
+    group: str = "service",
+    counted: Counted | None = None,
 ) -> ServicesBoard:
-    """Every table of the services view for the offices and period, suppressed for k."""
+    """Every table of the services view for the offices and period, suppressed for k
+    (from `counted` when the caller has counted them already)."""
     services = {
         str(s.id): s
         for s in db.session.scalars(
@@ -84,10 +129,13 @@ def board(
     }
     halves = _trend_halves(period)
     result = ServicesBoard(period, k, group, services=services, halves=halves)
-    keyer = _grouping(group, services)
-    problems = _problem_counts(office_ids, period, keyer)
-    trend = _trend_counts(office_ids, halves, keyer)
-    scores, answers = _rating_counts(office_ids, period, keyer)
+    counted = (counted or count(office_ids, period)).by(_grouping(group, services))
+    problems, trend, scores, answers = (
+        counted.problems,
+        counted.trend,
+        counted.scores,
+        counted.answers,
+    )
     # Each table lists what it counts: the lines are the services with inquiries or
     # ratings in the period; the trend, those with inquiries in any of its half-years.
     lines = _rows(group, services, problems, scores)
@@ -126,10 +174,19 @@ def board(
     return result
 
 
+def _regroup(counts: dict, keyer) -> dict:
+    grouped: dict[str, dict[str, Count]] = defaultdict(_counts)
+    for service_id, line in counts.items():
+        target = grouped[keyer(service_id)]
+        for column, value in line.items():
+            target[column] += value
+    return grouped
+
+
 def _grouping(group: str, services: dict[str, Service]):
-    """A service id → the row it counts in."""
+    """A service's id (as text) → the row it counts in."""
     if group == "department":
-        return lambda service_id: services[str(service_id)].department or ""
+        return lambda service_id: services[service_id].department or ""
     return str
 
 
@@ -152,52 +209,7 @@ def _trend_halves(period: Period) -> list[Period]:
     return halves[-max(TREND_HALVES, len(period.halves())) :]
 
 
-def _bit(bit: int):
-    return S.service_problems.op("&")(bit) != 0
-
-
-def _count_and_key(condition=None) -> list:
-    """count and the sum of cell keys of the records meeting the condition (all: None)."""
-    if condition is None:
-        return [func.count(), func.coalesce(func.sum(S.cell_key), 0)]
-    return [
-        func.sum(case((condition, 1), else_=0)),
-        func.sum(case((condition, S.cell_key), else_=0)),
-    ]
-
-
-def _problem_counts(office_ids, period: Period, keyer) -> dict[str, dict[str, Count]]:
-    conditions = [None, S.service_problems != 0, *[_bit(PROBLEM_BITS[p]) for p in PROBLEMS]]
-    columns = [part for condition in conditions for part in _count_and_key(condition)]
-    query = (
-        select(S.service_id, *columns)
-        .where(*_records(office_ids, period.start, period.end))
-        .group_by(S.service_id)
-    )
-    counts: dict[str, dict[str, Count]] = defaultdict(_counts)
-    for service_id, *values in db.session.execute(query):
-        line = counts[keyer(service_id)]
-        for index, column in enumerate(PROBLEM_COLUMNS):
-            n, key = values[2 * index], values[2 * index + 1]
-            line[column] += Count(int(n or 0), int(key or 0))
-    return counts
-
-
-def _trend_counts(office_ids, halves: list[Period], keyer) -> dict[str, dict[str, Count]]:
-    year, month = extract("year", S.received_on), extract("month", S.received_on)
-    query = (
-        select(S.service_id, year, month, *_count_and_key())
-        .where(*_records(office_ids, halves[0].start, halves[-1].end))
-        .group_by(S.service_id, year, month)
-    )
-    counts: dict[str, dict[str, Count]] = defaultdict(_counts)
-    for service_id, y, m, n, key in db.session.execute(query):
-        half = Period.half(int(y), 1 if int(m) <= 6 else 2)
-        counts[keyer(service_id)][half.code] += Count(int(n), int(key))
-    return counts
-
-
-def _rating_counts(office_ids, period: Period, keyer) -> tuple[dict, dict]:
+def _rating_counts(office_ids, period: Period) -> tuple[dict, dict]:
     answers = {
         "late": R.within_term == "no",
         "unclear": R.clear_requirements == "no",
@@ -218,7 +230,7 @@ def _rating_counts(office_ids, period: Period, keyer) -> tuple[dict, dict]:
     scores: dict[str, dict[str, Count]] = defaultdict(_counts)
     said: dict[str, dict[str, Count]] = defaultdict(_counts)
     for service_id, score, n, key, *values in db.session.execute(query):
-        row = keyer(service_id)
+        row = str(service_id)
         scores[row][str(score)] += Count(int(n), int(key or 0))
         for index, column in enumerate(answers):
             said[row][column] += Count(int(values[2 * index] or 0), int(values[2 * index + 1] or 0))
@@ -227,14 +239,6 @@ def _rating_counts(office_ids, period: Period, keyer) -> tuple[dict, dict]:
 
 def _counts() -> dict:
     return defaultdict(Count)
-
-
-def _records(office_ids, start: date, end: date) -> list:
-    return [
-        S.office_id.in_(office_ids),
-        S.service_id.is_not(None),
-        and_(S.received_on >= start, S.received_on < end),
-    ]
 
 
 def _line(tables: dict[str, Published], row: str, k: int) -> Line:
@@ -275,18 +279,19 @@ def _share(part, whole, k: int) -> float | None:
 
 def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Published]:
     """Offices side by side: inquiries about services by kind, and by department."""
-    query = (
-        select(S.office_id, Service.kind, Service.department, *_count_and_key())
-        .join(Service, Service.id == S.service_id)
-        .where(*_records(office_ids, period.start, period.end))
-        .group_by(S.office_id, Service.kind, Service.department)
+    registers = {
+        str(s.id): s
+        for s in db.session.scalars(select(Service).where(Service.office_id.in_(office_ids)))
+    }
+    found = value_counts(
+        office_ids, period.start, period.end, Filters(), dims=[SERVICE_DIMENSIONS["inquiries"]]
     )
     by_kind: dict[tuple, Count] = defaultdict(Count)
     by_department: dict[tuple, Count] = defaultdict(Count)
-    for office_id, kind, department, n, key in db.session.execute(query):
-        count = Count(int(n), int(key))
-        by_kind[str(office_id), kind] += count
-        by_department[department or "", str(office_id)] += count
+    for office_id, _dimension, service_id, counted in found:
+        service = registers[service_id]
+        by_kind[str(office_id), service.kind] += counted
+        by_department[service.department or "", str(office_id)] += counted
     offices = [str(o) for o in office_ids]
     kinds = [kind.value for kind in ServiceKind]
     departments = sorted({d for d, _o in by_department}, key=lambda d: (d == "", d.casefold()))
