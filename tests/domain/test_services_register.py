@@ -226,3 +226,33 @@ def test_two_rows_that_find_the_same_service_are_refused(app):
     assert [row.outcome for row in report.rows] == ["updated", "refused"]
     assert "ред 2" in report.refused[0].reason
     assert "Издаване на удостоверение за наследници" in services(office)
+
+
+def test_a_category_column_names_the_taxonomys_category_by_code_or_name(app):
+    office = make_office()
+    content = (
+        "Наименование;Категория\r\n"
+        "Скица на имот;Собственост, земя, наследство\r\n"
+        "Удостоверение за наследници;civil_registration\r\n"
+        "Данъчна оценка;\r\n"
+    )
+    report = load(office, content.encode("cp1251"))
+    assert report.written and not report.refused
+    found = services(office)
+    assert (found["Скица на имот"].category, found["Удостоверение за наследници"].category) == (
+        "property_land",
+        "civil_registration",
+    )
+    assert found["Данъчна оценка"].category == ""
+    bad = load(office, "Наименование;Категория\r\nНещо;Няма такава\r\n".encode())
+    assert not bad.written
+    assert "Няма такава категория" in bad.refused[0].reason
+
+
+def test_report_is_no_services_code(app):
+    """/services/<office>/report is the report card: no service may take that address."""
+    office = make_office()
+    with pytest.raises(DomainError) as refused:
+        register.save(office, ServiceData(name="Отчет", code="report"), actor=None)
+    assert refused.value.field == "code"
+    assert register.new_code("Report", set()) != "report"
