@@ -96,7 +96,7 @@ def test_a_bad_period_falls_back_with_a_message_never_an_error(client, login_as,
 def test_the_exports_carry_the_pages_figures(client, login_as, monitored):
     login_as(Role.COMMISSION)
     data = client.get("/commission/services.json").json
-    line = next(i for i in data["indicators"] if i["service"]["code"] == "sketch")
+    line = next(i for i in data["indicators"] if i["code"] == "sketch")
     assert line["inquiries"] == {"count": 8, "suppressed": False}
     assert line["term_exceeded_percent"] == 75.0 and line["satisfaction_average"] == 3.5
     assert data["threshold"] == 5

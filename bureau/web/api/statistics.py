@@ -24,10 +24,8 @@ CACHE = "public, max-age=3600"
 @public
 def public_statistics():
     query = public_query(request.args)
-    if query.office is None:
-        return jsonify(error="not_found", message="unknown office"), 404
-    if query.error:
-        return jsonify(error="bad_request", message=query.error), 400
+    if (refused := _refused(query)) is not None:
+        return refused
     groups = [g for g in request.args.get("group_by", "").split(",") if g] or list(PUBLIC_GROUPS)
     try:
         board, tables = public_tables(query)
@@ -35,9 +33,24 @@ def public_statistics():
     except DomainError:
         message = f"group_by must be one of {', '.join(PUBLIC_GROUPS)}"
         return jsonify(error="bad_request", message=message), 400
+    name = f"open-data-{query.office.code}-{query.period.start:%Y-%m}.csv"
+    return _answer(query, tables, board.threshold, name)
+
+
+def _refused(query):
+    """The 404 of an unknown office, or the 400 of a period that is not published."""
+    if query.office is None:
+        return jsonify(error="not_found", message="unknown office"), 404
+    if query.error:
+        return jsonify(error="bad_request", message=query.error), 400
+    return None
+
+
+def _answer(query, tables: dict, k: int, csv_name: str, **extra):
+    """The tables as JSON (with `extra`), or with format=csv one row per cell; cacheable."""
     labels = Labels([query.office.id])
     meta = {
-        "threshold": board.threshold,
+        "threshold": k,
         "adjustment": stats_export.ADJUSTMENT,
         "office": {"code": query.office.code, "name": query.office.name},
         "period": query.period.as_dict(),
@@ -45,11 +58,10 @@ def public_statistics():
     }
     headers = {"Cache-Control": CACHE}
     if request.args.get("format") == "csv":
-        name = f"open-data-{query.office.code}-{query.period.start:%Y-%m}.csv"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        headers["Content-Disposition"] = f'attachment; filename="{csv_name}"'
         content = stats_export.csv_text(tables, labels, meta=meta)
         return Response(content, mimetype="text/csv; charset=utf-8", headers=headers)
-    return jsonify(stats_export.document(tables, labels, meta=meta)), 200, headers
+    return jsonify({**stats_export.document(tables, labels, meta=meta), **extra}), 200, headers
 
 
 CELL = {
@@ -97,44 +109,13 @@ SPEC["paths"]["/public/statistics"] = OPENAPI_PATH
 def public_services():
     """The services' figures of a half-year: the report card's, as data."""
     query = public_half(request.args)
-    if query.office is None:
-        return jsonify(error="not_found", message="unknown office"), 404
-    if query.error:
-        return jsonify(error="bad_request", message=query.error), 400
+    if (refused := _refused(query)) is not None:
+        return refused
     k = current_app.config["SUPPRESSION_THRESHOLD"]
     board = services.board([query.office.id], query.period, k=k)
     tables = {table.key: table for table in board.tables.values()}
-    labels = Labels([query.office.id])
-    meta = {
-        "threshold": k,
-        "adjustment": stats_export.ADJUSTMENT,
-        "office": {"code": query.office.code, "name": query.office.name},
-        "period": query.period.as_dict(),
-        "filters": {},
-    }
-    headers = {"Cache-Control": CACHE}
-    if request.args.get("format") == "csv":
-        name = f"services-{query.office.code}-{query.period.code}.csv"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        content = stats_export.csv_text(tables, labels, meta=meta)
-        return Response(content, mimetype="text/csv; charset=utf-8", headers=headers)
-    body = stats_export.document(tables, labels, meta=meta)
-    body["services"] = [
-        {
-            "code": board.services[line.code].code,
-            "name": board.services[line.code].name,
-            "department": board.services[line.code].department,
-            "kind": board.services[line.code].kind,
-            "inquiries": line.inquiries.as_json(),
-            "with_problem": line.with_problem.as_json(),
-            "term_exceeded_percent": line.term_share,
-            "ratings": line.ratings.as_json(),
-            "satisfaction_average": line.mean,
-            "satisfied_percent": line.satisfied,
-        }
-        for line in board.ranked()
-    ]
-    return jsonify(body), 200, headers
+    name = f"services-{query.office.code}-{query.period.code}.csv"
+    return _answer(query, tables, k, name, services=stats_export.service_lines(board))
 
 
 SERVICES_PATH = {

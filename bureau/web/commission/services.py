@@ -28,17 +28,18 @@ def _query(default: str = "half") -> StatsQuery:
     return stats_query_or_404(args)
 
 
-def _group() -> str:
+def _board() -> tuple[StatsQuery, str, services.ServicesBoard]:
+    """The query, the grouping (`group`: service or department) and the board they ask for."""
+    query = _query()
     group = request.args.get("group", "service")
-    return group if group in services.GROUPS else "service"
+    group = group if group in services.GROUPS else "service"
+    return query, group, services.board([query.office.id], query.period, k=threshold(), group=group)
 
 
 @bp.get("/services")
 @requires("stats.view")
 def services_view():
-    query = _query()
-    group = _group()
-    board = services.board([query.office.id], query.period, k=threshold(), group=group)
+    query, group, board = _board()
     return render_template(
         "commission/services.html",
         board=board,
@@ -54,12 +55,10 @@ def services_view():
 def services_export(kind: str):
     if kind not in EXPORT_TYPES:
         abort(404)
-    query = _query()
-    group = _group()
-    board = services.board([query.office.id], query.period, k=threshold(), group=group)
+    query, group, board = _board()
     tables = {table.key: table for table in board.tables.values()}
     audit.log("stats.export", office_id=query.office.id, format=kind, table=f"{group}s")
-    return _download(kind, tables, query, _("услуги"), indicators=_lines(board))
+    return _download(kind, tables, query, _("услуги"), indicators=stats_export.service_lines(board))
 
 
 @bp.get("/monitoring")
@@ -92,7 +91,7 @@ def monitoring_export(kind: str):
         tables[table.key + PREVIOUS] = table
     audit.log("stats.export", office_id=query.office.id, format=kind, table="monitoring")
     extra = {
-        "indicators": _lines(report.current, report.before),
+        "indicators": stats_export.service_lines(report.current, report.before),
         "recommendations": [
             {
                 "id": change.recommendation.id,
@@ -101,8 +100,8 @@ def monitoring_export(kind: str):
                 "submitted_on": change.recommendation.submitted_on.isoformat(),
                 "service": report.current.services[change.service].code,
                 "before_period": change.before_period.as_dict(),
-                "before": _line_json(change.before),
-                "now": _line_json(change.now),
+                "before": stats_export.line_json(change.before),
+                "now": stats_export.line_json(change.now),
             }
             for change in report.changes
         ],
@@ -126,35 +125,3 @@ def _download(kind: str, tables: dict, query: StatsQuery, words: str, **extra):
         response = Response(write(tables, labels, meta=meta), mimetype=EXPORT_TYPES[kind])
     response.headers.update(stats_export.download(words, query.office.code, query.period, kind))
     return response
-
-
-def _lines(board, before=None) -> list[dict]:
-    """Each service's figures (and the half-year before's), for the JSON exports."""
-    lines = []
-    for line in board.ranked():
-        item = {"service": _service_json(board, line.code), **_line_json(line)}
-        if before is not None:
-            item["previous"] = _line_json(before.lines.get(line.code))
-        lines.append(item)
-    return lines
-
-
-def _service_json(board, code: str) -> dict:
-    if board.group == "department":
-        return {"department": code}
-    service = board.services[code]
-    return {"code": service.code, "name": service.name, "department": service.department}
-
-
-def _line_json(line) -> dict | None:
-    if line is None:
-        return None
-    return {
-        "inquiries": line.inquiries.as_json(),
-        "with_problem": line.with_problem.as_json(),
-        "term_exceeded_percent": line.term_share,
-        "problem_percent": line.problem_share,
-        "ratings": line.ratings.as_json(),
-        "satisfaction_average": line.mean,
-        "satisfied_percent": line.satisfied,
-    }

@@ -81,6 +81,39 @@ def document(tables: dict[str, Published], labels: Labels, *, meta: dict, figure
     return body
 
 
+def service_lines(board, before=None) -> list[dict]:
+    """Each line of a services board (statistics/services.py) — a service, or a
+    department — with its figures and, given `before`, the half-year before's."""
+    lines = []
+    for line in board.ranked():
+        if board.group == "department":
+            about = {"department": line.code}
+        else:
+            service = board.services[line.code]
+            about = {"code": service.code, "name": service.name, "kind": service.kind,
+                     "department": service.department}  # fmt: skip
+        item = {**about, **line_json(line)}
+        if before is not None:
+            item["previous"] = line_json(before.lines.get(line.code))
+        lines.append(item)
+    return lines
+
+
+def line_json(line) -> dict | None:
+    """One line's counts as cells, its shares and averages as numbers or null."""
+    if line is None:
+        return None
+    return {
+        "inquiries": line.inquiries.as_json(),
+        "with_problem": line.with_problem.as_json(),
+        "term_exceeded_percent": line.term_share,
+        "problem_percent": line.problem_share,
+        "ratings": line.ratings.as_json(),
+        "satisfaction_average": line.mean,
+        "satisfied_percent": line.satisfied,
+    }
+
+
 def _figure(value) -> dict:
     if isinstance(value, Cell):
         return value.as_json()
