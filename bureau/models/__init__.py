@@ -1,5 +1,6 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
+from bureau.models.answer import ANSWER_FIELDS, Answer, AnswerLocal, AnswerStatus, AnswerVersion
 from bureau.models.attachment import Attachment
 from bureau.models.audit import AuditEntry
 from bureau.models.base import utcnow
@@ -46,6 +47,11 @@ from bureau.models.throttle import RateLimitCounter, ThrottleBucket
 from bureau.models.user import ApiToken, Role, User
 
 __all__ = [
+    "ANSWER_FIELDS",
+    "Answer",
+    "AnswerLocal",
+    "AnswerStatus",
+    "AnswerVersion",
     "AnonymisedCase",
     "AuditEntry",
     "DigestRun",

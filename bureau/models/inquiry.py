@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bureau.extensions import db
+from bureau.models.answer import Answer
 from bureau.models.base import utcnow
 from bureau.models.citizen import Citizen
 from bureau.models.office import Office, Settlement
@@ -58,6 +59,8 @@ class Inquiry(db.Model):
     # The municipal service the case is about, and its problems (models.service.PROBLEM_BITS).
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
     service_problems: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The answer of the library the case was answered with (at the desk, or in the reply).
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"))
     outcome: Mapped[str | None] = mapped_column(String(40))
     resolution_summary: Mapped[str | None] = mapped_column(Text)
     public_reply: Mapped[str | None] = mapped_column(Text)
@@ -81,6 +84,7 @@ class Inquiry(db.Model):
     subcategory: Mapped[Subcategory | None] = relationship()
     settlement: Mapped[Settlement | None] = relationship()
     service: Mapped[Service | None] = relationship()
+    answer: Mapped[Answer | None] = relationship()
     citizen: Mapped[Citizen | None] = relationship()
     expert: Mapped[User | None] = relationship(foreign_keys=[expert_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

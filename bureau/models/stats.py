@@ -53,6 +53,9 @@ class StatRecord(db.Model):
     # the problems with it, as bits (models.service.PROBLEM_BITS).
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
     service_problems: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The answer of the library used, and whether the desk resolved the inquiry at once.
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"))
+    first_contact: Mapped[bool] = mapped_column(default=False, server_default="0")
     satisfaction: Mapped[int | None]
     problem_solved: Mapped[str | None] = mapped_column(String(10))
     would_recommend: Mapped[bool | None]

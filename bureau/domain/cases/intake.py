@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bureau.domain import DomainError, audit, citizens, clock, emails, settings, taxonomy, text
+from bureau.domain.answers import library
 from bureau.domain.cases import deadlines, receipts, service
 from bureau.domain.statistics import records
 from bureau.domain.transliteration import phone_key, search_key
@@ -75,6 +76,8 @@ class IntakeData:
     # The municipal service the inquiry is about (its code in the office's register).
     service: str | None = None
     problems: list[str] = field(default_factory=list)
+    # The library's answer the desk gave at once: the inquiry is logged resolved.
+    answered_with: int | None = None
 
 
 def validate(data: IntakeData, office: Office) -> tuple:
@@ -114,6 +117,10 @@ def validate(data: IntakeData, office: Office) -> tuple:
     if not data.anonymous:
         _validate_citizen(data, office)
     about = service.checked(office, data.service, data.problems)
+    if data.answered_with is not None:
+        answer = library.get(data.answered_with, office)
+        if answer is None or answer.live is None or answer.status == "archived":
+            raise DomainError(_l("Изберете публикуван отговор от библиотеката."), "answered_with")
     return category, subcategory, settlement, about
 
 
@@ -249,12 +256,28 @@ def _create(data, office, actor, checked, received_at, token_key):
         received_on=local.date(),
     )
     db.session.flush()
-    if office.auto_assign:
-        from bureau.domain.cases import lifecycle  # the lifecycle builds on intake's models
+    from bureau.domain.cases import lifecycle  # the lifecycle builds on intake's models
 
+    if data.answered_with is not None:
+        _answered_at_once(inquiry, data.answered_with, actor)
+    elif office.auto_assign:
         lifecycle.auto_assign(inquiry, actor)
         db.session.flush()
     return inquiry, pin
+
+
+def _answered_at_once(inquiry: Inquiry, answer_id: int, actor: User | None) -> None:
+    """Resolved at the first contact with the library's answer (the desk's own intake)."""
+    from bureau.domain.cases import lifecycle
+
+    if actor is None:
+        raise DomainError(_l("Само бюрото решава запитване на място."), "answered_with")
+    answer = library.get(answer_id, inquiry.office)
+    inquiry.answer = answer
+    summary = _l("Отговорено на място: %(title)s", title=library.live(answer).title)
+    lifecycle.resolve_at_first_contact(inquiry, actor=actor, summary=str(summary))
+    records.note_answer(inquiry, first_contact=True)
+    db.session.flush()
 
 
 def _citizen(data: IntakeData, office: Office, settlement, when: datetime) -> Citizen:

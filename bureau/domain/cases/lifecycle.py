@@ -54,6 +54,9 @@ TRANSITIONS: dict[tuple[Status, Status], Rule] = {
 # Giving an assigned case to another expert keeps its status: not a transition of the
 # table, but a rule of its own, decided here like the others.
 REASSIGN = Rule(frozenset({COORDINATOR}), own_case=False)
+# The desk answers the question at once, in the intake's own request: a new case goes
+# straight to resolved, with "information provided" (see resolve_at_first_contact).
+FIRST_CONTACT = Rule(frozenset({Role.DESK, COORDINATOR}), own_case=False)
 
 
 class StaleCase(DomainError):
@@ -192,6 +195,17 @@ def _enter(
     records.sync(case, today)
     db.session.flush()
     return event
+
+
+def resolve_at_first_contact(case: Inquiry, *, actor: User, summary: str) -> Event:
+    """The inquiry the desk has just logged, answered there and then: resolved with the
+    outcome "information provided". Only the one who logged it, before anything else
+    happened to it."""
+    fresh = case.status == S.NEW and case.created_by_id == actor.id and len(case.events) <= 1
+    if not fresh or not _may(FIRST_CONTACT, case, actor):
+        raise DomainError(_l("Само току-що приетото запитване може да се реши на място."))
+    data = {"outcome": Outcome.INFORMATION_PROVIDED.value, "first_contact": True}
+    return _enter(case, S.RESOLVED, actor, EventKind.STATUS_CHANGED, data=data, summary=summary)
 
 
 def assign(

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from bureau.domain import DomainError, audit
+from bureau.domain.answers import library
 from bureau.domain.cases import lifecycle
 from bureau.domain.statistics import records
 from bureau.domain.text import checked
@@ -40,10 +41,19 @@ def log_contact(case: Inquiry, *, kind: str, body: str, actor: User) -> Event:
     return _event(case, actor, EventKind.CONTACT, body=text, data={"kind": kind})
 
 
-def set_public_reply(case: Inquiry, *, body: str, actor: User, expected_version=None) -> Event:
-    """What the citizen reads on the status page (and in the resolution e-mail)."""
+def set_public_reply(
+    case: Inquiry, *, body: str, actor: User, expected_version=None, answer_id: int | None = None
+) -> Event:
+    """What the citizen reads on the status page (and in the resolution e-mail); with
+    `answer_id`, the library's answer it was written from (the case records it)."""
     _require_open_work(case, actor, expected_version)
     case.public_reply = _text(body, "body", _l("Напишете отговора до гражданина."))
+    if answer_id is not None:
+        answer = library.get(answer_id, case.office)
+        if answer is None or answer.live is None:
+            raise DomainError(_l("Изберете публикуван отговор от библиотеката."), "answer")
+        case.answer = answer
+        records.note_answer(case)
     audit.case_changed(case, "reply", actor)
     return _event(case, actor, EventKind.REPLY, body=case.public_reply)
 

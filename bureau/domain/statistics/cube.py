@@ -148,9 +148,10 @@ def _recommend(r):
     return None if r["would_recommend"] is None else ("yes" if r["would_recommend"] else "no")
 
 
-def _flag(flag: str) -> Dimension:
+def _flag(flag: str, name: str | None = None) -> Dimension:
+    """Records where a yes/no field is yes."""
     return Dimension(
-        "flag:" + flag,
+        name or "flag:" + flag,
         lambda c: None,
         lambda r: "" if r[flag] else None,
         lambda c: c[flag].is_(True),
@@ -212,12 +213,20 @@ DIMENSIONS = [
     optional("solved", "problem_solved", ("yes", "partly", "no")),
     Dimension("recommend", lambda c: case((c.would_recommend, "yes"), else_="no"), _recommend,
               lambda c: c.would_recommend.is_not(None), rows=("yes", "no")),
+    # The answers library: resolved at the first contact; answered with the library
+    # ("library"; by category, see category_counts) and with which answer.
+    _flag("first_contact", "first_contact"),
+    Dimension("library", lambda c: None, lambda r: "" if r["answer_id"] else None,
+              lambda c: c.answer_id.is_not(None)),
+    optional("answer", "answer_id", number=True),
     _service("service"),
     _service("service:any", 0),
     *[_service(f"service:{p.name.lower()}", PROBLEM_BITS[p.value]) for p in ServiceProblem],
 ]  # fmt: skip
 # The dashboard's own: the services' are read by statistics/services.py.
-DASHBOARD = [d.name for d in DIMENSIONS if d.name != "all" and not d.name.startswith("service")]
+DASHBOARD = [
+    d.name for d in DIMENSIONS if d.name != "all" and not d.name.startswith(("service", "answer"))
+]
 TABLES = [d for d in DIMENSIONS if d.rows is not None]
 
 
@@ -375,6 +384,19 @@ def value_counts(
         .having(n != 0)
     )
     return [(o, d, v, _count(n, k)) for o, d, v, n, k in db.session.execute(query)]
+
+
+def category_counts(office_ids, start: date, end: date, dimension: str) -> list[tuple]:
+    """(category, value, Count) of one dimension over the range, by category."""
+    ensure_current(office_ids, start, end)
+    n = func.sum(CUBE.c.n)
+    query = (
+        select(CUBE.c.category, CUBE.c.value, n, func.sum(CUBE.c.key_sum))
+        .where(*_cube_range(office_ids, start, end, Filters()), CUBE.c.dimension == dimension)
+        .group_by(CUBE.c.category, CUBE.c.value)
+        .having(n != 0)
+    )
+    return [(c, v, _count(n, k)) for c, v, n, k in db.session.execute(query)]
 
 
 def open_counts(office_ids, start: date, end: date, filters: Filters) -> list[tuple]:

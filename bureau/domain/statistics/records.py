@@ -84,6 +84,14 @@ def note_service(case: Inquiry) -> None:
         record.service_problems = case.service_problems or 0
 
 
+def note_answer(case: Inquiry, *, first_contact: bool = False) -> None:
+    """The library's answer the case was answered with; whether at the first contact."""
+    record = of(case)
+    if record is not None:
+        record.answer_id = case.answer_id
+        record.first_contact = record.first_contact or first_contact
+
+
 def note_feedback(case: Inquiry, *, satisfaction, problem_solved, would_recommend) -> None:
     """The citizen's answers, as codes (never the comment)."""
     record = of(case)

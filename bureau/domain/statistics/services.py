@@ -29,6 +29,7 @@ from bureau.domain.statistics.cube import (
 )
 from bureau.domain.statistics.periods import Period
 from bureau.domain.statistics.suppression import ZERO, Count, Published, publish, publish_figure
+from bureau.domain.statistics.tables import part_of
 from bureau.extensions import db
 from bureau.models import PROBLEM_BITS, Service, ServiceKind, ServiceRating
 
@@ -262,19 +263,12 @@ def _line(tables: dict[str, Published], row: str, k: int) -> Line:
         code=row,
         inquiries=inquiries,
         with_problem=with_problem,
-        term_share=_share(term, inquiries, k),
-        problem_share=_share(with_problem, inquiries, k),
+        term_share=part_of(term, inquiries, k),
+        problem_share=part_of(with_problem, inquiries, k),
         ratings=rated,
         mean=mean,
         satisfied=satisfied,
     )
-
-
-def _share(part, whole, k: int) -> float | None:
-    """part / whole in %, only where both are published and the whole is at least k."""
-    if part.suppressed or whole.suppressed or not whole.count or whole.count < k:
-        return None
-    return round(100 * min(part.count, whole.count) / whole.count, 1)
 
 
 def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Published]:

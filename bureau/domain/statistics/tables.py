@@ -15,9 +15,16 @@ from sqlalchemy import select
 
 from bureau.domain import DomainError
 from bureau.domain.cases import lifecycle
-from bureau.domain.statistics.cube import TABLES, Filters, monthly_totals, open_counts, value_counts
+from bureau.domain.statistics.cube import (
+    TABLES,
+    Filters,
+    category_counts,
+    monthly_totals,
+    open_counts,
+    value_counts,
+)
 from bureau.domain.statistics.periods import Period
-from bureau.domain.statistics.suppression import Count, Published, publish, publish_figure
+from bureau.domain.statistics.suppression import Cell, Count, Published, publish, publish_figure
 from bureau.extensions import db
 from bureau.models import Category, Channel, Flag, Settlement
 
@@ -90,6 +97,17 @@ def dashboard(
         if dimension.name == "deadline":
             opened = open_counts(office_ids, period.start, period.end, filters)
             tables["open"] = _one_way("open", ["on_track", "overdue"], _open(opened, today), k)
+    if not filters.needs_records:  # the summary keeps categories, not villages or channels
+        used = Counts()
+        for category, _value, count in category_counts(
+            office_ids, period.start, period.end, "library"
+        ):
+            used[category] += count
+        tables["library"] = _one_way("library", categories, used, k)
+    tables["first_contact"] = publish(
+        "first_contact", ["first_contact"], ["n"], [[values["first_contact"][""]]], k,
+        row_totals=False, column_totals=False,
+    )  # fmt: skip
     board.tables = tables
     board.rates = _rates(tables["settlement"], settlements)
     board.rising = _rising(current, before)
@@ -199,7 +217,15 @@ def _figures(tables: dict[str, Published], before: Published, days: "Counts", k:
         "satisfaction_average": mean(tables["satisfaction"]),
         "solved_percent": share(tables["solved"], "yes"),
         "recommend_percent": share(tables["recommend"], "yes"),
+        "first_contact_percent": part_of(tables["first_contact"].cells[0][0], total, k),
     }
+
+
+def part_of(part: Cell, whole: Cell, k: int) -> float | None:
+    """part / whole in %, only where both are published and the whole is at least k."""
+    if part.suppressed or whole.suppressed or not whole.count or whole.count < k:
+        return None
+    return round(100 * min(part.count, whole.count) / whole.count, 1)
 
 
 def percentile(histogram: Counter, fraction: float) -> float | None:

@@ -187,6 +187,8 @@ TITLES = {
     "funder_sex": _l("Участия по пол"),
     "funder_age": _l("Участия по възраст"),
     "funder_disadvantaged": _l("Участия на лица в неравностойно положение"),
+    "library": _l("Отговорени с отговор от библиотеката, по категории"),
+    "first_contact": _l("Решени на място (при първия контакт)"),
     "service_problems": _l("Запитвания и проблеми по услуги"),
     "service_trend": _l("Запитвания по услуги и полугодия"),
     "service_ratings": _l("Оценки на гражданите по услуги (1–5)"),
@@ -222,6 +224,8 @@ SHEETS = {
     "funder_sex": _l("Участия по пол"),
     "funder_age": _l("Участия по възраст"),
     "funder_disadvantaged": _l("В неравностойно положение"),
+    "library": _l("Библиотека по категории"),
+    "first_contact": _l("Решени на място"),
     "service_problems": _l("Услуги — проблеми"),
     "service_trend": _l("Услуги — полугодия"),
     "service_ratings": _l("Услуги — оценки"),
@@ -236,6 +240,7 @@ SHEETS = {
     "department_office": _l("Звена по бюра"),
 }
 FIXED = {
+    "first_contact": {"first_contact": _l("решени на място")},
     "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
     "open": {"on_track": _l("в срок"), "overdue": _l("просрочени")},
     "solved": SOLVED_LABELS,
@@ -302,7 +307,7 @@ class Labels:
             return self.services.get(code, code)
         if key.startswith("department_"):
             return code or str(UNKNOWN)
-        if key in ("category_month", "category"):
+        if key in ("category_month", "category", "library"):
             return self.categories.get(code, code)
         if key == "month":
             return month_label(code)
