@@ -25,6 +25,7 @@ from bureau.domain import (
     settings,
     throttle,
 )
+from bureau.domain.answers import library
 from bureau.domain.cases import lifecycle, receipts, routing
 from bureau.domain.statistics import digest, records
 from bureau.extensions import db, mail
@@ -54,6 +55,7 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     report = Report()
     report.reminders = send_overdue_reminders(today or clock.sofia_today())
     digest.send_monthly_digest(today or clock.sofia_today())  # once per office and month
+    library.remind_owners(today or clock.sofia_today())  # stale answers: weekly at most
     privacy.purge_expired(today or clock.sofia_today())  # retention: once a day
     throttle.purge()  # guessing and rate-limit counters that ran out
     receipts.purge()  # PINs never shown, past their minutes
