@@ -243,7 +243,7 @@ def _version(answer: Answer, step: str, actor: User | None, note: str = "") -> A
         actor=actor,
         note=note,
     )
-    answer.versions.append(version)
+    db.session.add(version)
     db.session.flush()
     return version
 
