@@ -29,6 +29,11 @@ PENSION = AnswerData(
 )
 
 
+def like(**change) -> AnswerData:
+    """The pension answer with some fields changed."""
+    return AnswerData(**{**library.as_dict(PENSION), **change})
+
+
 @pytest.fixture
 def people(app):
     office = make_office()
@@ -72,7 +77,7 @@ def test_the_last_to_change_an_answer_cannot_approve_it(people):
 def test_readers_see_the_approved_text_until_an_edit_is_approved(people):
     office, expert, coordinator, _other = people
     answer = published(office, expert, coordinator)
-    changed = AnswerData(**{**library.as_dict(PENSION), "title": "Пенсия: нов текст"})
+    changed = like(title="Пенсия: нов текст")
     library.save(answer, changed, actor=expert, today=TODAY)
     assert answer.status == "draft" and library.working(answer).title == "Пенсия: нов текст"
     assert library.live(answer).title == PENSION.title  # the desk and the public: unchanged
@@ -113,7 +118,7 @@ def test_an_archived_answer_is_read_by_no_one_and_comes_back_as_a_draft(people):
 )
 def test_a_wrong_field_is_named(people, change, field):
     office, expert, _coordinator, _other = people
-    data = AnswerData(**{**library.as_dict(PENSION), **change})
+    data = like(**change)
     with pytest.raises(DomainError) as refused:
         library.create(office, data, actor=expert, today=TODAY)
     assert refused.value.field == field
@@ -121,7 +126,7 @@ def test_a_wrong_field_is_named(people, change, field):
 
 def test_approval_needs_a_review_date_in_the_future(people):
     office, expert, coordinator, _other = people
-    data = AnswerData(**{**library.as_dict(PENSION), "review_by": TODAY})
+    data = like(review_by=TODAY)
     answer = library.create(office, data, actor=expert, today=TODAY)
     library.submit(answer, actor=expert)
     with pytest.raises(DomainError) as refused:
@@ -131,15 +136,14 @@ def test_approval_needs_a_review_date_in_the_future(people):
 
 def test_a_shared_answer_reaches_every_office_with_its_local_part(people):
     office, expert, coordinator, _other = people
-    shared = published(office, expert, coordinator,
-                       AnswerData(**{**library.as_dict(PENSION), "shared": True}))  # fmt: skip
-    own = published(office, expert, coordinator,
-                    AnswerData(**{**library.as_dict(PENSION), "title": "Само за Кресна"}))  # fmt: skip
+    shared = published(office, expert, coordinator, like(shared=True))
+    own = published(office, expert, coordinator, like(title="Само за Кресна"))
     partner = make_office("STR")
     partner_coordinator = make_coordinator(partner)
     assert library.published(partner) == [shared]
     assert library.get(own.id, partner) is None and library.get(shared.id, partner) is shared
-    library.set_local_part(shared, partner, "ТП на НОИ, приемна в Струмяни: вторник", actor=partner_coordinator)
+    local = "ТП на НОИ, приемна в Струмяни: вторник"
+    library.set_local_part(shared, partner, local, actor=partner_coordinator)
     assert library.local_part(shared, partner).startswith("ТП на НОИ")
     assert library.local_part(shared, office) == ""
     with pytest.raises(DomainError):  # a partner adds its part, never edits the answer
@@ -164,7 +168,7 @@ def test_the_text_is_rendered_with_nothing_that_runs():
         '<img src=x onerror="alert(3)"> <a href="javascript:alert(4)">x</a>\n\n'
         "- едно\n- [сайт](https://kresna.bg)\n\n**важно**"
     ))  # fmt: skip
-    assert "<script" not in html and "<img" not in html and "<a href=\"javascript" not in html
+    assert "<script" not in html and "<img" not in html and '<a href="javascript' not in html
     assert "&lt;img" in html  # what was typed as a tag is shown as text, never run
     assert '<a href="https://kresna.bg" rel="noopener noreferrer nofollow">сайт</a>' in html
     assert "<li>едно</li>" in html and "<strong>важно</strong>" in html
@@ -174,7 +178,7 @@ def test_owners_of_stale_answers_are_reminded_weekly_through_the_outbox(people):
     office, expert, coordinator, _other = people
     answer = published(office, expert, coordinator)
     gone = make_user(Role.EXPERT, office=office)
-    orphan = published(office, gone, coordinator, AnswerData(**{**library.as_dict(PENSION), "title": "Друго"}))  # fmt: skip
+    orphan = published(office, gone, coordinator, like(title="Друго"))
     gone.active = False
     answer.review_by = orphan.review_by = TODAY - timedelta(days=1)
     db.session.commit()
