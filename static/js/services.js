@@ -9,14 +9,22 @@
     const search = box.querySelector("input[type=search]");
     const category = box.dataset.categoryFrom ? document.getElementById(box.dataset.categoryFrom) : null;
 
+    function typedWords() {
+      return search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    }
+
+    function matches(option, words) {
+      const text = option.dataset.search || "";
+      return words.every((word) => text.includes(word));
+    }
+
     function filter() {
-      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const words = typedWords();
       const chosen = category ? category.value : box.dataset.category;
       for (const option of select.options) {
         if (!option.value) continue;
-        const text = option.dataset.search || "";
         const inCategory = !chosen || !option.dataset.category || option.dataset.category === chosen;
-        const found = words.length ? words.every((word) => text.includes(word)) : inCategory;
+        const found = words.length ? matches(option, words) : inCategory;
         const visible = found || option.selected;
         option.hidden = !visible;
         option.disabled = !visible;
@@ -30,7 +38,11 @@
       // goes to the list; from there Tab goes on to the problems.
       if (event.key !== "Enter" && event.key !== "ArrowDown") return;
       event.preventDefault();
-      const first = [...select.options].find((option) => option.value && !option.hidden);
+      // The first service the words find: the one already chosen stays visible in the
+      // list, but it is not what was searched for unless the words find it too.
+      const words = typedWords();
+      const shown = [...select.options].filter((option) => option.value && !option.hidden);
+      const first = shown.find((option) => matches(option, words)) || shown[0];
       if (event.key === "Enter" && first) {
         select.value = first.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));

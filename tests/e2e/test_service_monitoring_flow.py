@@ -63,6 +63,16 @@ def test_a_case_about_a_service_and_a_rating_reach_the_commissions_report(
     desk.goto(f"/cases/{reference}")
     expect(desk.locator("#case-service")).to_contain_text(SKETCH)
     expect(desk.locator("#case-service-problems")).to_contain_text("Просрочен законов срок")
+    # The coordinator changing it on the case page: Enter takes the service found, not
+    # the one already chosen (which stays in the list). Unsaved: the case stays as it is.
+    coordinator = new_page(viewport=(1024, 768))
+    log_in(coordinator, make_user(Role.COORDINATOR, office=kresna))
+    coordinator.goto(f"/cases/{reference}")
+    coordinator.get_by_role("button", name="Услуга на общината").click()
+    coordinator.locator("#work-service input[type=search]").fill("naslednitsi")
+    coordinator.locator("#work-service input[type=search]").press("Enter")
+    chosen = coordinator.locator("#work-service select option:checked")
+    expect(chosen).to_contain_text("удостоверение за наследници")
 
     # The citizen: the poster's address, opened on a phone, and a rating.
     phone = new_page(viewport=(360, 740), is_mobile=True, has_touch=True)

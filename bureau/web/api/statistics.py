@@ -18,6 +18,7 @@ from bureau.web.common import stats_export
 from bureau.web.common.labels import Labels
 
 CACHE = "public, max-age=3600"
+FORMATS = ("json", "csv")
 
 
 @bp.get("/public/statistics")
@@ -38,11 +39,14 @@ def public_statistics():
 
 
 def _refused(query):
-    """The 404 of an unknown office, or the 400 of a period that is not published."""
+    """The 404 of an unknown office, or the 400 of a period that is not published or of a
+    format we do not write (never a JSON answer to a program that asked for another)."""
     if query.office is None:
         return jsonify(error="not_found", message="unknown office"), 404
     if query.error:
         return jsonify(error="bad_request", message=query.error), 400
+    if (request.args.get("format") or "json") not in FORMATS:
+        return jsonify(error="bad_request", message="format must be json or csv"), 400
     return None
 
 
@@ -60,7 +64,7 @@ def _answer(query, tables: dict, k: int, csv_name: str, **extra):
     if request.args.get("format") == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{csv_name}"'
         content = stats_export.csv_text(tables, labels, meta=meta)
-        return Response(content, mimetype="text/csv; charset=utf-8", headers=headers)
+        return Response(content, content_type="text/csv; charset=utf-8", headers=headers)
     return jsonify({**stats_export.document(tables, labels, meta=meta), **extra}), 200, headers
 
 

@@ -122,6 +122,6 @@ def _download(kind: str, tables: dict, query: StatsQuery, words: str, **extra):
         response = jsonify({**stats_export.document(tables, labels, meta=meta), **extra})
     else:
         write = stats_export.excel_csv if kind == "csv" else stats_export.xlsx_bytes
-        response = Response(write(tables, labels, meta=meta), mimetype=EXPORT_TYPES[kind])
+        response = Response(write(tables, labels, meta=meta), content_type=EXPORT_TYPES[kind])
     response.headers.update(stats_export.download(words, query.office.code, query.period, kind))
     return response

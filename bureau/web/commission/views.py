@@ -75,7 +75,7 @@ def export(kind: str):
         response = jsonify(body)
     else:
         write = stats_export.excel_csv if kind == "csv" else stats_export.xlsx_bytes
-        response = Response(write(tables, labels, meta=meta), mimetype=EXPORT_TYPES[kind])
+        response = Response(write(tables, labels, meta=meta), content_type=EXPORT_TYPES[kind])
     response.headers.update(
         stats_export.download(_("статистика"), query.office.code, query.period, kind, key)
     )
@@ -117,7 +117,7 @@ def funder_export(kind: str):
     meta = {**export_meta(query, threshold()), "filters": {}, "note": str(FUNDER_NOTE)}
     audit.log("stats.export", office_id=query.office.id, format=kind, table="funder")
     write = stats_export.excel_csv if kind == "csv" else stats_export.xlsx_bytes
-    response = Response(write(tables, labels, meta=meta), mimetype=EXPORT_TYPES[kind])
+    response = Response(write(tables, labels, meta=meta), content_type=EXPORT_TYPES[kind])
     words = _("отчет за финансиращия орган")
     response.headers.update(stats_export.download(words, query.office.code, query.period, kind))
     return response
