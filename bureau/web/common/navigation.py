@@ -33,6 +33,9 @@ NAVIGATION = [
     NavItem("case.create", "desk.home", _l("Приемна"), _l("Днешните запитвания и търсене.")),
     NavItem("case.view", "cases.index", _l("Случаи"), _l("Всички случаи с филтри и срокове.")),
     NavItem(
+        "answers.view", "answers.index", _l("Отговори"), _l("Готови отговори на честите въпроси.")
+    ),
+    NavItem(
         "dashboard.operations",
         "cases.dashboard",
         _l("Табло"),
