@@ -81,10 +81,20 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per web area (bureau/web/<area>/, one URL prefix each), the error
     pages, and what every template may use."""
-    from bureau.web import account, admin, api, cases, commission, desk, experts, public
+    from bureau.web import (
+        account,
+        admin,
+        answers,
+        api,
+        cases,
+        commission,
+        desk,
+        experts,
+        public,
+    )
     from bureau.web.common import errors, labels, navigation
 
-    for area in (public, account, desk, cases, experts, commission, admin, api):
+    for area in (public, account, desk, cases, answers, experts, commission, admin, api):
         app.register_blueprint(area.bp)
     app.register_blueprint(errors.bp)
     app.context_processor(navigation.template_globals)

@@ -89,3 +89,25 @@ def without_adjustment() -> None:
     for rating in db.session.scalars(select(ServiceRating)):
         rating.cell_key = 0
     db.session.commit()
+
+
+def make_answer(office: Office | None = None, *, publish: bool = True, author=None, **fields):
+    """An answer of the library written by an expert of the office; published (approved
+    by a coordinator of the office) unless told."""
+    from datetime import date, timedelta
+
+    from bureau.domain.answers import library
+
+    office = office or make_office()
+    author = author or make_user(Role.EXPERT, office=office)
+    fields.setdefault("title", "Как се плаща данък сгради")
+    fields.setdefault("body", "Данъкът се плаща в общината или онлайн.")
+    fields.setdefault("categories", ["local_taxes"])
+    fields.setdefault("review_by", date.today() + timedelta(days=180))
+    answer = library.create(office, library.AnswerData(**fields), actor=author, today=date.today())
+    if publish:
+        library.submit(answer, actor=author)
+        coordinator = make_user(Role.COORDINATOR, office=office)
+        library.approve(answer, actor=coordinator, today=date.today())
+    db.session.commit()
+    return answer

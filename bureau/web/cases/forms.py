@@ -68,6 +68,7 @@ class ReplyForm(VersionedForm):
         validators=[DataRequired(_l("Напишете отговора до гражданина.")), Length(max=MAX_TEXT)],
         description=_l("Гражданинът го вижда на страницата за статус и в e-mail при решаване."),
     )
+    answer_id = HiddenField()  # the library's answer the reply was written from, if any
 
 
 class ServiceLinkForm(VersionedForm):

@@ -243,7 +243,11 @@ def log_contact(case: Inquiry, form: forms.ContactForm) -> None:
 def reply(case: Inquiry, form: forms.ReplyForm) -> None:
     version = form.expected_version()
     timeline.set_public_reply(
-        case, body=form.body.data, actor=current_user, expected_version=version
+        case,
+        body=form.body.data,
+        actor=current_user,
+        expected_version=version,
+        answer_id=params.identifier(form.answer_id.data, "answer_id"),
     )
 
 

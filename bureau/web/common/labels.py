@@ -129,6 +129,21 @@ SERVICE_COLUMNS = {
     "discourteous": _l("Неучтиви служители"),
     "extra_payment": _l("Искано плащане извън таксата"),
 }
+ANSWER_STATUS_LABELS = {
+    "draft": _l("чернова"),
+    "in_review": _l("за одобрение"),
+    "published": _l("публикуван"),
+    "archived": _l("архивиран"),
+}
+ANSWER_STEP_LABELS = {
+    "created": _l("създаден"),
+    "edited": _l("променен"),
+    "submitted": _l("изпратен за одобрение"),
+    "approved": _l("одобрен и публикуван"),
+    "returned": _l("върнат за поправка"),
+    "archived": _l("архивиран"),
+    "restored": _l("възстановен"),
+}
 CONTACT_LABELS = [
     ("phone", _l("Телефонен разговор")),
     ("visit", _l("Посещение")),
@@ -161,6 +176,8 @@ def template_globals() -> dict:
         "mail_status_label": lambda c: label(MAIL_STATUS_LABELS, c),
         "problem_labels": lambda mask: [label(SERVICE_PROBLEMS, c) for c in problem_codes(mask)],
         "role_label": role_label,
+        "answer_status_label": lambda c: label(ANSWER_STATUS_LABELS, c),
+        "answer_step_label": lambda c: label(ANSWER_STEP_LABELS, c),
     }
 
 

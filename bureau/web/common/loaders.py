@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, current_app
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, inspect, select
 
 from bureau.domain.cases import search
@@ -41,6 +42,25 @@ def paginate(
     result.total = min(total, cap)
     result.total_capped = total > cap
     return result
+
+
+class ListPagination(Pagination):
+    """A page of a list the domain has already filtered (as `paginate` pages a query)."""
+
+    def _query_items(self) -> list:
+        items = self._query_args["items"]
+        return items[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def paginate_list(items: list, *, per_page=None) -> ListPagination:
+    """A page of `items`, the page number from the request; past the last page, empty."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    return ListPagination(
+        page=params.page_number(), per_page=per_page, error_out=False, items=list(items)
+    )
 
 
 def case_page(filters, **options):

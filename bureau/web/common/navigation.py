@@ -32,6 +32,14 @@ NAVIGATION = [
     NavItem("case.create", "desk.new_inquiry", _l("Ново запитване"), _l("Заведете запитване.")),
     NavItem("case.create", "desk.home", _l("Приемна"), _l("Днешните запитвания и търсене.")),
     NavItem("case.view", "cases.index", _l("Случаи"), _l("Всички случаи с филтри и срокове.")),
+    # In the coordinator's crowded bar, among the things a coordinator keeps (menu "admin").
+    NavItem(
+        "answers.view",
+        "answers.index",
+        _l("Отговори"),
+        _l("Готови отговори на честите въпроси."),
+        menu="admin",
+    ),
     NavItem(
         "dashboard.operations",
         "cases.dashboard",

@@ -63,6 +63,8 @@ class IntakeForm(FlaskForm):
     )
     consent = BooleanField(_l("Гражданинът е съгласен данните му да бъдат обработвани"))
     token = HiddenField()
+    # The library's answer the desk gave there and then: the inquiry is logged resolved.
+    answered_with = HiddenField()
 
     def __init__(self, office: Office, locale: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,4 +120,5 @@ class IntakeForm(FlaskForm):
             token=self.token.data or None,
             service=self.service.data or None,
             problems=list(self.problems.data or []),
+            answered_with=params.identifier(self.answered_with.data, "answered_with"),
         )

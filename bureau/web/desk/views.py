@@ -1,15 +1,17 @@
 """The front desk: log an inquiry, print the receipt, find a returning citizen."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
-from bureau.domain import citizens, clock
+from bureau.domain import DomainError, citizens, clock
+from bureau.domain.answers import delivery, library
 from bureau.domain.cases import intake, receipts, search
 from bureau.models import Inquiry
 from bureau.permissions import requires
-from bureau.web.common import audit
+from bureau.web.common import audit, params
 from bureau.web.common.forms import sent_before, status_of, submit
 from bureau.web.common.kept_forms import keeps_typed
 from bureau.web.common.loaders import case_or_404, paginate
@@ -48,7 +50,14 @@ def new_inquiry():
         return _to_receipt(*logged)
     if first := sent_before(form, [office], current_user):
         return _to_receipt(first, None)
-    return render_template("desk/intake.html", form=form), status_of(form)
+    answered = _answer_chosen(form.answered_with.data)
+    return render_template("desk/intake.html", form=form, answered=answered), status_of(form)
+
+
+def _answer_chosen(value: str | None):
+    """The published answer the desk chose before the form was refused, if still one."""
+    answer = library.get(params.as_id(value) or 0, current_user.office) if value else None
+    return library.live(answer) if answer is not None and answer.live is not None else None
 
 
 def _to_receipt(inquiry: Inquiry, pin: str | None):
@@ -79,9 +88,34 @@ def receipt(reference: str):
     taken = receipts.take(request.args.get("r"), user=current_user, inquiry=inquiry)
     pin = taken[1] if taken else None
     status_url = public_status_url(inquiry.reference)
+    answer = inquiry.answer if inquiry.answer is not None and inquiry.answer.live else None
     return render_template(
-        "desk/receipt.html", inquiry=inquiry, pin=pin, status_url=status_url, qr=qr_svg(status_url)
+        "desk/receipt.html",
+        inquiry=inquiry,
+        pin=pin,
+        status_url=status_url,
+        qr=qr_svg(status_url),
+        answer=answer,
+        answer_title=library.live(answer).title if answer else "",
+        answer_parts=delivery.sections(answer, inquiry.office) if answer else [],
     )
+
+
+@bp.post("/receipt/<reference>/answer")
+@requires("case.create")
+def email_answer(reference: str):
+    """E-mail the answer the inquiry was resolved with to the citizen, through the outbox."""
+    inquiry = _load(reference)
+    form = FlaskForm()
+    if not form.validate_on_submit() or inquiry.answer is None:
+        abort(400)
+    try:
+        delivery.send_to_citizen(inquiry.answer, inquiry, actor=current_user)
+    except DomainError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("Отговорът е изпратен на гражданина по e-mail."), "success")
+    return redirect(url_for("desk.receipt", reference=inquiry.reference), 303)
 
 
 @bp.post("/receipt/<reference>/pin")
