@@ -45,7 +45,7 @@ class Section:
 def office(code: str) -> Office | None:
     """The office of a public address; a code that cannot be one never reaches the
     database."""
-    code = (code or "").strip().upper()
+    code = (code or "").upper()
     if not code.isascii() or not code.isalpha() or len(code) > 8:
         return None
     return db.session.scalar(select(Office).where(Office.code == code))

@@ -14,6 +14,7 @@ from bureau.permissions import public
 from bureau.web.api.openapi import SPEC
 from bureau.web.api.views import bp
 from bureau.web.common.errors import json_error
+from bureau.web.common.params import search_words
 
 CACHE = "public, max-age=300"
 MAX_Q = book.MAX_WORDS
@@ -26,11 +27,9 @@ def public_answers():
     office, refused = _office()
     if refused:
         return refused
-    q = request.args.get("q", "").strip()
-    category = request.args.get("category", "").strip()
-    service = request.args.get("service", "").strip()
-    if len(q) > MAX_Q:
-        return json_error(400, "bad_request", f"q is at most {MAX_Q} characters")
+    q = search_words(limit=MAX_Q)
+    category = request.args.get("category", "")
+    service = request.args.get("service", "")
     if len(service) > MAX_SERVICE:
         return json_error(400, "bad_request", f"service is at most {MAX_SERVICE} characters")
     if category and category not in _category_codes():
@@ -76,7 +75,7 @@ def public_answer(answer_id: int):
 
 def _office():
     """The office of `office=`, or the 400 or 404 that refuses the request."""
-    code = request.args.get("office", "").strip()
+    code = request.args.get("office", "")
     if not code:
         return None, json_error(400, "bad_request", "office is required (its code, e.g. KRS)")
     office = book.office(code)
@@ -154,7 +153,8 @@ SPEC["paths"]["/public/answers"] = {
         "security": [],
         "parameters": [
             OFFICE,
-            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_Q}},
+            {"name": "q", "in": "query", "description": "Words, in Cyrillic or Latin letters",
+             "schema": {"type": "string", "maxLength": MAX_Q, "pattern": "^[^\\x00\\ufffd]*$"}},
             {"name": "category", "in": "query", "description": "A code of the taxonomy",
              "schema": {"type": "string"}},
             {"name": "service", "in": "query", "description": "A code of the office's register",
