@@ -14,11 +14,21 @@ from sqlalchemy import func, inspect, select, text
 
 from bureau.demo import data as demo
 from bureau.domain import citizens, clock
+from bureau.domain.answers import library
 from bureau.domain.cases import intake
 from bureau.domain.statistics import cube
 from bureau.domain.transliteration import to_latin
 from bureau.extensions import db
-from bureau.models import Citizen, Inquiry, Office, ReferenceCounter, StatRecord, utcnow
+from bureau.models import (
+    Answer,
+    AnswerStatus,
+    Citizen,
+    Inquiry,
+    Office,
+    ReferenceCounter,
+    StatRecord,
+    utcnow,
+)
 from tests.factories import make_inquiry
 
 
@@ -133,3 +143,25 @@ def test_network_load_shares_the_cases_among_five_offices(app, flask):
             select(Inquiry.reference).join(Office).where(Office.code == code)
         )
         assert all(r.startswith(prefix) for r in references)
+
+
+def test_the_demo_answers_load_once_through_the_library(app, flask):
+    assert flask("demo", "load").exit_code == 0
+    assert flask("demo", "load").exit_code == 0  # a second load adds nothing
+
+    answers = db.session.scalars(select(Answer)).all()
+    assert 25 <= len(answers) <= 40
+    statuses = {status: sum(a.status == status for a in answers) for status in AnswerStatus}
+    assert statuses[AnswerStatus.DRAFT] + statuses[AnswerStatus.IN_REVIEW] in (2, 3)
+    published = [a for a in answers if a.live is not None]
+    assert len(published) == statuses[AnswerStatus.PUBLISHED]
+    for answer in published:  # approved by someone else than who wrote it
+        steps = {v.step: v.actor_id for v in answer.versions}
+        assert steps["approved"] != steps["created"]
+    stale = [a for a in published if library.is_stale(a, clock.sofia_today())]
+    assert 3 <= len(stale) <= 4
+    assert any(a.shared for a in published) and any(a.local_parts for a in published)
+    categories = {code for a in published for code in library.live(a).categories}
+    assert len(categories) >= 12
+    office = db.session.scalar(select(Office).where(Office.code == "KRS"))
+    assert len(library.published(office)) == len(published)

@@ -1,18 +1,22 @@
 """`flask --app wsgi demo load|logins`: a demo bureau to try Bureau out."""
 
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from bureau.demo import answers as demo_answers
 from bureau.demo import data
-from bureau.domain import accounts, experts, offices, taxonomy
+from bureau.domain import accounts, clock, experts, offices, taxonomy
+from bureau.domain.answers import library
 from bureau.domain.services import importing, register
 from bureau.domain.statistics import cube
 from bureau.extensions import db
-from bureau.models import Role
+from bureau.models import Answer, Role
 
 demo_cli = AppGroup("demo", help="Demo data for trying Bureau out.")
 
@@ -70,6 +74,7 @@ def load_demo(n_cases, seed, network):
             )
     _demo_experts(office)
     _demo_services(office)
+    _demo_answers(office)
     db.session.commit()
     shares = [(office, n_cases)]
     if network:
@@ -138,6 +143,37 @@ def _demo_services(office) -> None:
         report = importing.import_services(office, path.name, path.read_bytes(), actor=None)
         if report.refused:
             raise click.ClickException(f"{path}: {report.refused[0].reason}")
+
+
+def _demo_answers(office) -> None:
+    """The office's answers library (bureau/demo/answers.py), where it has none yet: each
+    written by the expert of its field, submitted and approved by the coordinator through
+    the library's own steps, on the day it was last reviewed (so the handbook's dates
+    differ and a few answers are past their review-by date)."""
+    if db.session.scalar(select(Answer.id).where(Answer.office_id == office.id).limit(1)):
+        return
+    coordinator = accounts.get_user_by_email("coordinator@kresna.test")
+    today = clock.sofia_today()
+    for item in demo_answers.ANSWERS:
+        author = _author_of(item["categories"][0])
+        day = today - timedelta(days=item["reviewed"])
+        fields = {k: v for k, v in item.items() if k not in ("state", "local", "reviewed")}
+        answer = library.create(office, library.AnswerData(**fields), actor=author, today=day)
+        state = item.get("state", "published")
+        if state != "draft":
+            library.submit(answer, actor=author)
+        if state in ("published", "stale"):
+            library.approve(answer, actor=coordinator, today=day)
+        if item.get("local"):
+            library.set_local_part(answer, office, item["local"], actor=coordinator)
+        moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=8)
+        for version in answer.versions:  # as if written and approved on that day
+            version.created_at = moment
+
+
+def _author_of(category: str):
+    email = next((e[0] for e in DEMO_EXPERTS if category in e[4]), DEMO_EXPERTS[0][0])
+    return accounts.get_user_by_email(email)
 
 
 def _demo_experts(office) -> None:

@@ -319,14 +319,16 @@ SPEC = {
 
 
 def document(category_codes: list[str]) -> dict:
-    """The document as served: the taxonomy's codes where a category is asked for, and
-    every string of a request refused with a NUL."""
+    """The document as served: the taxonomy's codes where a category is asked for (in a
+    body or a query), and every string of a request refused with a NUL."""
     spec = copy.deepcopy(SPEC)
     spec["components"]["schemas"]["NewInquiry"]["properties"]["category"]["enum"] = category_codes
     _strings_without_nul(spec["components"]["schemas"]["NewInquiry"])
     for operations in spec["paths"].values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
+                if parameter["name"] == "category" and parameter["in"] == "query":
+                    parameter["schema"]["enum"] = category_codes
                 _strings_without_nul(parameter["schema"])
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 _strings_without_nul(content["schema"])

@@ -30,8 +30,8 @@ csrf.exempt(bp)
 @bp.before_request
 def authenticate_bearer():
     """Replace any session user with the bearer token's user (or anonymous). Open data
-    reads no token: its answer is everyone's (statistics.py)."""
-    if request.endpoint == "api.public_statistics":
+    reads no token: its answer is everyone's (statistics.py, handbook.py)."""
+    if request.endpoint in ("api.public_statistics", "api.public_answers", "api.public_answer"):
         return
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")

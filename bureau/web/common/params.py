@@ -119,6 +119,18 @@ def integer(value, name: str, *, minimum: int, maximum: int, default: int | None
     return int(text)
 
 
+def search_words(args=None, *, name: str = "q", limit: int = 200) -> str:
+    """What was typed into a search box, trimmed; longer than `limit` is a 400 (nobody
+    types a page of text to search), and so is U+FFFD, what bytes that are not UTF-8
+    (a lone surrogate's) were decoded to."""
+    value = (args if args is not None else request.args).get(name) or ""
+    if len(value) > limit:
+        raise BadParameter(name, _l("Търсенето е до %(n)d знака.", n=limit))
+    if "\ufffd" in value:
+        raise BadParameter(name, _l("Текстът съдържа непозволени знаци."))
+    return value.strip()
+
+
 def page_number(args=None) -> int:
     """The `page` of a web list: what does not parse is the first page, and no page lies
     past MAX_PAGE (an offset the database can still compute)."""

@@ -20,6 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from bureau.domain import clock, notifications
+from bureau.domain.answers import handbook
 from bureau.domain.services import ratings, register
 from bureau.domain.statistics import services as services_statistics
 from bureau.domain.statistics.query import public_half
@@ -56,7 +57,10 @@ def services(office_code: str):
 @public
 def service(office_code: str, code: str):
     found = register.published(office_code, code) or abort(404)
-    return render_template("public/service.html", service=found, locale=str(get_locale()))
+    answers = handbook.entries(found.office, service=found.code)
+    return render_template(
+        "public/service.html", service=found, answers=answers, locale=str(get_locale())
+    )
 
 
 @bp.get("/services/<office_code>/<code>/poster")
@@ -64,7 +68,7 @@ def service(office_code: str, code: str):
 def poster(office_code: str, code: str):
     found = register.published(office_code, code) or abort(404)
     address = notifications.rating_url(found.office.code, found.code)
-    return _cached(
+    return cached(
         render_template(
             "public/service_poster.html", service=found, address=address, qr=qr_svg(address)
         )
@@ -112,7 +116,7 @@ def _remember_rated(service_id: int, today) -> None:
     session[RATED] = {"day": today.isoformat(), "ids": [*ids, service_id][-50:]}
 
 
-def _cached(body: str):
+def cached(body: str):
     """A page without a session or a message in it may be kept by browsers and proxies."""
     response = make_response(body)
     response.headers["Cache-Control"] = CACHE
@@ -140,4 +144,4 @@ def service_report(office_code: str):
         locale=str(get_locale()),
         **template_helpers(),
     )
-    return _cached(page) if not query.error else (page, 400)
+    return cached(page) if not query.error else (page, 400)
