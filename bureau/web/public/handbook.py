@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 
 from bureau.domain import clock
 from bureau.domain.answers import handbook as book
-from bureau.domain.answers.text import render
 from bureau.permissions import public
 from bureau.web.common.params import BadParameter, search_words
 from bureau.web.public.services import cached
@@ -59,7 +58,6 @@ def handbook_answer(office_code: str, answer_id: int):
         office=office,
         entry=entry,
         services=book.services(office, [entry]),
-        render=render,
         locale=str(get_locale()),
     )
     return cached(page)
@@ -79,7 +77,6 @@ def handbook_booklet(office_code: str):
         sections=book.sections(found),
         size=size,
         printed=clock.sofia_today(),
-        render=render,
         locale=str(get_locale()),
     )
     return cached(page)
