@@ -240,3 +240,15 @@ def test_a_reply_needs_a_published_answer_of_the_office(people):
     with pytest.raises(DomainError):
         timeline.set_public_reply(case, body="…", actor=expert, answer_id=theirs.id)
     assert case.answer is None
+
+
+def test_the_coordinators_dashboard_counts_the_answers_to_review(people, client, login):
+    office, expert, coordinator, _other = people
+    answer = published(office, expert, coordinator)
+    published(office, expert, coordinator, like(title="Още свеж"))
+    answer.review_by = TODAY - timedelta(days=1)
+    db.session.commit()
+    login(coordinator)
+    page = client.get("/cases/dashboard").text
+    assert "1 отговор от библиотеката е за преглед" in page
+    assert "/answers/?stale=1" in page

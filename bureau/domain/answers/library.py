@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from bureau.domain import DomainError, audit, notifications, taxonomy
 from bureau.domain.services import register
@@ -366,6 +366,16 @@ def local_part(answer: Answer, office: Office | None) -> str:
     if office is None:
         return ""
     return next((p.text for p in answer.local_parts if p.office_id == office.id), "")
+
+
+def stale_count(office: Office, today: date) -> int:
+    """How many of the office's own answers are past their review-by date."""
+    query = select(func.count()).where(
+        Answer.office_id == office.id,
+        Answer.review_by < today,
+        Answer.status != A.ARCHIVED.value,
+    )
+    return db.session.scalar(query) or 0
 
 
 def is_stale(answer: Answer, today: date) -> bool:

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bureau.domain import clock
+from bureau.domain.answers import library
 from bureau.domain.cases import deadlines, search
 from bureau.domain.cases.search import CaseFilters
 from bureau.extensions import db
@@ -60,8 +61,8 @@ def _queue(user: User, key: str, filters: CaseFilters, today: date) -> Queue:
 
 
 def dashboard(user: User, today: date | None = None) -> dict:
-    """The coordinator's queues (overdue, due soon, unassigned: see queues.py) and the
-    open cases per expert and status of the office."""
+    """The coordinator's queues (overdue, due soon, unassigned: see queues.py), the
+    open cases per expert and status of the office, and its answers due for review."""
     today = today or clock.sofia_today()
     office_id = user.office_id
     per_expert = db.session.execute(
@@ -85,4 +86,5 @@ def dashboard(user: User, today: date | None = None) -> dict:
         "queues": coordinator_queues(user, today),
         "today": today,
         "soon": deadlines.add_working_days(today, search.SOON_DAYS),
+        "stale_answers": library.stale_count(user.office, today) if user.office else 0,
     }
