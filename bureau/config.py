@@ -115,6 +115,10 @@ def from_env(instance_path: str) -> dict:
             "BUREAU_UPLOAD_FOLDER", os.path.join(instance_path, "uploads")
         ),
         "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+        # Referrals: working days an institution has to acknowledge (a reminder after
+        # this term, "no answer" after twice it), and the days its link stays valid.
+        "REFERRAL_ACK_DAYS": int(os.environ.get("BUREAU_REFERRAL_ACK_DAYS", "5")),
+        "REFERRAL_LINK_DAYS": int(os.environ.get("BUREAU_REFERRAL_LINK_DAYS", "60")),
         **security_settings(),
     }
 

@@ -22,6 +22,7 @@ from bureau.domain import (
     kept_forms,
     notifications,
     privacy,
+    referrals,
     settings,
     throttle,
 )
@@ -54,6 +55,7 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     """Everything that is due: overdue reminders first (they queue mail), then delivery."""
     report = Report()
     report.reminders = send_overdue_reminders(today or clock.sofia_today())
+    referrals.remind_institutions(today or clock.sofia_today())  # once, then "no answer"
     digest.send_monthly_digest(today or clock.sofia_today())  # once per office and month
     library.remind_owners(today or clock.sofia_today())  # stale answers: weekly at most
     privacy.purge_expired(today or clock.sofia_today())  # retention: once a day

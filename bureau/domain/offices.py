@@ -1,7 +1,7 @@
 """Offices and the settlements they serve."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bureau.domain import DomainError
 from bureau.extensions import db
@@ -117,9 +117,12 @@ def update_office(office: Office, **details) -> None:
 
 
 def institutions(office_id: int) -> list[Institution]:
-    """The institutions the office refers cases to, active ones only."""
-    query = select(Institution).where(Institution.office_id == office_id, Institution.active)
-    return list(db.session.scalars(query.order_by(Institution.id)))
+    """The institutions the office refers cases to, active ones only: its own, then the
+    national ones every office shares."""
+    own = or_(Institution.office_id == office_id, Institution.office_id.is_(None))
+    query = select(Institution).where(own, Institution.active)
+    order = (Institution.office_id.is_(None), Institution.id)
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 def list_offices() -> list[Office]:

@@ -107,7 +107,12 @@ def anonymise_case(case: Inquiry, *, reason: str, erasure: ErasureRequest | None
     for entry in case.events:
         entry.body = None
         entry.data = {k: v for k, v in (entry.data or {}).items() if k not in FREE_TEXT_KEYS}
-    db.session.execute(update(Referral).where(Referral.inquiry_id == case.id).values(note=""))
+    # The institution's link dies with the texts: nothing of the case is left to open.
+    db.session.execute(
+        update(Referral)
+        .where(Referral.inquiry_id == case.id)
+        .values(note="", summary="", decline_reason="", outcome="", token_hash=None)
+    )
     db.session.execute(update(Feedback).where(Feedback.inquiry_id == case.id).values(comment=None))
     db.session.execute(delete(FeedbackLink).where(FeedbackLink.inquiry_id == case.id))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.inquiry_id == case.id))
@@ -272,7 +277,14 @@ def _case_record(case: Inquiry, citizen: Citizen) -> dict:
             for e in case.events
         ],
         "referrals": [
-            {"at": r.created_at, "institution": r.institution.name, "note": r.note}
+            {
+                "at": r.created_at,
+                "institution": r.institution.name,
+                "note": r.note,
+                "summary": r.summary,
+                "state": r.state,
+                "outcome": r.outcome,
+            }
             for r in db.session.scalars(select(Referral).where(Referral.inquiry_id == case.id))
         ],
         "attachments": [

@@ -26,12 +26,15 @@ class Settings:
     suppression_threshold: int = 5
     retention_months: int = 24
     upload_folder: str = "instance/uploads"
+    referral_ack_days: int = 5  # working days an institution has to acknowledge a referral
+    referral_link_days: int = 60  # how long an institution's link stays valid
     # Throttle rates by setting name (throttle.DEFAULTS for those not set).
     rates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Settings":
-        rates = {k: v for k, v in config.items() if k.startswith(("LOGIN_LIMIT_", "STATUS_LIMIT_"))}
+        prefixes = ("LOGIN_LIMIT_", "STATUS_LIMIT_", "REFERRAL_LINK_LIMIT_")
+        rates = {k: v for k, v in config.items() if k.startswith(prefixes)}
         return cls(
             secret_key=config["SECRET_KEY"],
             public_url=(config.get("PUBLIC_URL") or "").rstrip("/"),
@@ -41,6 +44,8 @@ class Settings:
             suppression_threshold=int(config.get("SUPPRESSION_THRESHOLD", 5)),
             retention_months=int(config.get("RETENTION_MONTHS", 24)),
             upload_folder=str(config.get("UPLOAD_FOLDER", "instance/uploads")),
+            referral_ack_days=int(config.get("REFERRAL_ACK_DAYS", 5)),
+            referral_link_days=int(config.get("REFERRAL_LINK_DAYS", 60)),
             rates=MappingProxyType(rates),
         )
 

@@ -39,6 +39,9 @@ DEFAULTS = {
     # One reference from all new browsers: at most 25 wrong PINs in any hour, the bound
     # of the old lock (5 wrong PINs, then 15 minutes).
     "STATUS_LIMIT_PER_REFERENCE": "5 per 15 minutes",
+    # Institutions' referral links, from one address: right or wrong alike, so a guess
+    # and a real answer look the same from outside.
+    "REFERRAL_LINK_LIMIT_PER_SOURCE": "30 per 15 minutes",
 }
 
 

@@ -29,7 +29,7 @@ from bureau.models.recommendation import (
     RecommendationResponse,
     RecommendationStatus,
 )
-from bureau.models.referral import Institution, Referral
+from bureau.models.referral import INSTITUTION_KINDS, Institution, Referral, ReferralRecord
 from bureau.models.security import RecoveryCode, TotpCredential
 from bureau.models.service import (
     PROBLEM_BITS,
@@ -80,6 +80,8 @@ __all__ = [
     "RecommendationResponse",
     "RecommendationStatus",
     "Referral",
+    "ReferralRecord",
+    "INSTITUTION_KINDS",
     "StatCube",
     "Urgency",
     "AgeBand",

@@ -62,6 +62,7 @@ class EventKind(enum.StrEnum):
     NOTE = "note"
     CONTACT = "contact"
     REFERRAL = "referral"
+    REFERRAL_STEP = "referral_step"  # the institution answered, or the term ran out
     ATTACHMENT = "attachment"
     REPLY = "reply"
     PIN_RESET = "pin_reset"

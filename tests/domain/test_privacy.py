@@ -72,6 +72,7 @@ def full_case(people, *, closed_days_ago: int | None, **citizen):
     timeline.set_public_reply(case, body="Подайте заявление в общината.", actor=expert)
     institution = db.session.scalars(select(Institution)).first()
     timeline.refer(case, institution_id=institution.id, note="Наследство, Мария Иванова",
+                   summary="Наследство, Мария Иванова, тел. 0888",
                    consent=True, actor=expert)  # fmt: skip
     attachments.save(case, stream=io.BytesIO("%PDF-1.4 Иванова".encode()), filename="Мария.pdf",
                      folder=upload_folder(), max_bytes=10_000, actor=expert)  # fmt: skip

@@ -106,7 +106,7 @@ def test_referral_needs_the_citizens_consent(case, people):
 
 def test_referral_is_recorded_on_the_timeline_and_the_stat_record(case, people):
     noi = institution()
-    referral = timeline.refer(case, institution_id=noi.id, note="Преизчисляване на пенсия.",
+    referral = timeline.refer(case, institution_id=noi.id, note="Преизчисляване на пенсия.", summary="Пенсия.",
                               consent=True, actor=people["expert"])  # fmt: skip
     db.session.commit()
     assert (referral.inquiry_id, referral.institution_id, referral.created_by_id) == (
@@ -120,7 +120,7 @@ def test_referral_is_recorded_on_the_timeline_and_the_stat_record(case, people):
 
 def test_the_stat_record_keeps_the_first_institution(case, people):
     for code in ("noi", "nra"):
-        timeline.refer(case, institution_id=institution(code=code).id, note="",
+        timeline.refer(case, institution_id=institution(code=code).id, note="", summary="Пенсия.",
                        consent=True, actor=people["expert"])  # fmt: skip
     db.session.commit()
     record = db.session.query(StatRecord).filter_by(inquiry_id=case.id).one()

@@ -65,24 +65,25 @@ def refer(
     note: str,
     consent: bool,
     actor: User,
+    summary: str = "",
     expected_version=None,
 ) -> Referral:
-    """Refer the case to an outside institution — only with the citizen's consent to share."""
+    """Refer the case to an outside institution — only with the citizen's consent to share.
+
+    `summary` is what the institution reads (what the citizen agreed to share); `note`
+    stays inside the bureau. The workflow and the institution's link: domain/referrals."""
+    from bureau.domain import referrals  # the workflow notes on the timeline through here
+
     _require_open_work(case, actor, expected_version)
     if not consent:
         raise DomainError(
             _l("Насочване само със съгласието на гражданина да се споделят данните му."), "consent"
         )
     institution = db.session.get(Institution, institution_id)
-    if institution is None or institution.office_id != case.office_id or not institution.active:
+    shared = institution is not None and institution.office_id in (None, case.office_id)
+    if not shared or not institution.active:
         raise DomainError(_l("Изберете институция от списъка."), "institution")
-    referral = Referral(
-        inquiry_id=case.id,
-        institution=institution,
-        created_by_id=actor.id,
-        note=checked(note, "note"),
-    )
-    db.session.add(referral)
+    referral = referrals.make(case, institution, summary=summary, note=note, actor=actor)
     _event(
         case,
         actor,
@@ -90,7 +91,6 @@ def refer(
         body=referral.note or None,
         data={"institution": institution.code, "name": institution.name},
     )
-    records.note_referral(case, institution.code)
     audit.case_changed(case, "refer", actor)
     db.session.flush()
     return referral

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bureau.domain.cases import deadlines
 from bureau.extensions import db
-from bureau.models import Flag, Inquiry, StatRecord, Status
+from bureau.models import Flag, Inquiry, Referral, ReferralRecord, StatRecord, Status
 
 
 def create(
@@ -74,6 +74,30 @@ def note_referral(case: Inquiry, institution_code: str) -> None:
     record = of(case)
     if record is not None and record.referral_institution is None:
         record.referral_institution = institution_code
+
+
+def open_referral(case: Inquiry, institution_code: str, today: date) -> ReferralRecord:
+    """The de-identified record of a new referral (models.referral.ReferralRecord)."""
+    note_referral(case, institution_code)
+    record = ReferralRecord(
+        office_id=case.office_id, referred_on=today, institution=institution_code, state="sent"
+    )
+    db.session.add(record)
+    return record
+
+
+def note_referral_step(referral: Referral, today: date) -> None:
+    """The referral's state, coded result and working days to each answer."""
+    record = referral.record
+    if record is None or referral.sent_on is None:
+        return
+    record.state = referral.state
+    record.result = referral.result
+    days = deadlines.working_days_between(referral.sent_on, today)
+    if referral.acknowledged_at is not None and record.ack_days is None:
+        record.ack_days = days
+    if referral.state == "outcome_reported" and record.outcome_days is None:
+        record.outcome_days = days
 
 
 def note_service(case: Inquiry) -> None:

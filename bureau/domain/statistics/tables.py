@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bureau.domain import DomainError
 from bureau.domain.cases import lifecycle
+from bureau.domain.statistics import referrals
 from bureau.domain.statistics.cube import (
     TABLES,
     Filters,
@@ -112,6 +113,11 @@ def dashboard(
     board.rates = _rates(tables["settlement"], settlements)
     board.rising = _rising(current, before)
     board.figures = _figures(tables, before, values["days"], k)
+    if not filters.needs_records and not filters.category:
+        # Referral records keep no category, village or channel: the whole office only.
+        made, figures = referrals.tables(office_ids, period.start, period.end, k=k)
+        board.tables.update(made)
+        board.figures.update(figures)
     return board
 
 
