@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "stats.network": frozenset({A}),  # offices side by side
     "mail.outbox": frozenset({C, A}),  # mail that fails: recipients and errors, a "retry"
     "services.edit": frozenset({C, A}),  # the register of the municipality's services
+    "institutions.edit": frozenset({C, A}),  # where cases are referred; national ones: A
     "answers.view": frozenset({D, E, C, A}),  # the answers library, drafts included
     "answers.edit": frozenset({E, C, A}),  # write answers, send them for review
     "answers.approve": frozenset({C, A}),  # publish (a second person), send back

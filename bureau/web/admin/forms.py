@@ -19,11 +19,12 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from bureau.domain import offices, taxonomy
+from bureau.domain.referrals.institutions import InstitutionData
 from bureau.domain.services.register import ServiceData
 from bureau.extensions import db
 from bureau.models import Office, Role
 from bureau.web.common.forms import EmailAddress
-from bureau.web.common.labels import ROLE_LABELS, SERVICE_KINDS
+from bureau.web.common.labels import INSTITUTION_KIND_LABELS, ROLE_LABELS, SERVICE_KINDS
 
 LANGUAGE_LABELS = [("bg", "Български"), ("en", "English")]
 
@@ -206,3 +207,32 @@ class ServiceImportForm(FlaskForm):
         description=_l("Първият ред назовава колоните; задължителна е само „Наименование“."),
     )
     dry_run = BooleanField(_l("Само проверка — без запис"))
+
+
+class InstitutionForm(FlaskForm):
+    """An institution cases are referred to (bureau/domain/referrals/institutions.py)."""
+
+    office = SelectField(_l("Офис"), coerce=int, validate_choice=False)
+    name = StringField(
+        _l("Наименование"),
+        validators=[DataRequired(_l("Въведете наименованието.")), Length(max=200)],
+    )
+    kind = SelectField(_l("Вид"), choices=list(INSTITUTION_KIND_LABELS.items()))
+    email = EmailField(
+        _l("E-mail за насочвания"),
+        validators=[Optional(), EmailAddress()],
+        description=_l("Тук отива писмото с връзката за отговор."),
+    )
+    address = StringField(_l("Адрес"), validators=[Length(max=300)])
+    contact_person = StringField(_l("Лице за контакт"), validators=[Length(max=200)])
+    active = BooleanField(_l("Активна"), default=True)
+
+    def to_data(self) -> InstitutionData:
+        return InstitutionData(
+            name=self.name.data or "",
+            kind=self.kind.data or "other",
+            email=self.email.data or "",
+            address=self.address.data or "",
+            contact_person=self.contact_person.data or "",
+            active=bool(self.active.data),
+        )

@@ -81,7 +81,16 @@ class ServiceLinkForm(VersionedForm):
 
 class ReferralForm(FlaskForm):
     institution = SelectField(_l("Институция"), coerce=int, validators=[Optional()])
-    note = LongText(_l("Бележка към насочването"), validators=[Length(max=MAX_TEXT)])
+    summary = LongText(
+        _l("За институцията: какво гражданинът е съгласен да споделим"),
+        validators=[Length(max=MAX_TEXT)],
+        description=_l("Само това вижда институцията, по връзката в писмото до нея."),
+    )
+    note = LongText(
+        _l("Вътрешна бележка към насочването"),
+        validators=[Length(max=MAX_TEXT)],
+        description=_l("Остава в бюрото."),
+    )
     consent = BooleanField(_l("Гражданинът е съгласен данните му да се предадат на институцията"))
 
 

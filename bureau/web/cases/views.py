@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from bureau.domain import experts, offices, taxonomy
+from bureau.domain import experts, offices, referrals, taxonomy
 from bureau.domain.cases import (
     attachments,
     lifecycle,
@@ -30,7 +30,8 @@ from bureau.domain.cases import (
     service,
     timeline,
 )
-from bureau.models import Inquiry, Role, Status, problem_codes
+from bureau.extensions import db
+from bureau.models import Inquiry, Referral, Role, Status, problem_codes
 from bureau.permissions import can, requires
 from bureau.web.cases import forms
 from bureau.web.common import audit, casework, params
@@ -139,6 +140,9 @@ def _page(case: Inquiry, status: int = 200, **posted):
         "targets": lifecycle.allowed_targets(case, current_user),
         "candidates": routing.rank_experts(case) if can(current_user, "case.assign") else [],
         "attachments": attachments.of_case(case),
+        "referrals": referrals.of_case(case),
+        "referral_overdue": referrals.overdue,
+        "link_active": referrals.link_active,
     }
     return render_template("cases/show.html", **context), status
 
@@ -282,9 +286,39 @@ def refer(case: Inquiry, form: forms.ReferralForm) -> None:
         case,
         institution_id=institution_id,
         note=form.note.data,
+        summary=form.summary.data,
         consent=form.consent.data,
         actor=current_user,
     )
+
+
+@bp.post("/<reference>/referrals/<int:referral_id>/revoke")
+@requires("case.work")
+def revoke_referral_link(reference: str, referral_id: int):
+    """Stop the institution's link at once."""
+    return _referral_link(reference, referral_id, "revoke")
+
+
+@bp.post("/<reference>/referrals/<int:referral_id>/resend")
+@requires("case.work")
+def resend_referral_link(reference: str, referral_id: int):
+    """Send the institution a new link (the old one stops working)."""
+    return _referral_link(reference, referral_id, "resend")
+
+
+def _referral_link(reference: str, referral_id: int, action: str):
+    case = _load(reference, "case.work")
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.inquiry_id != case.id or not FlaskForm().validate_on_submit():
+        abort(404)
+    act = referrals.revoke if action == "revoke" else referrals.resend
+    refused = casework.run(case, lambda: act(referral, actor=current_user))
+    if refused is not None and refused.error is not None:
+        flash(str(refused.error.message), "warning")
+    elif refused is None:
+        done = _("Връзката е спряна.") if action == "revoke" else _("Изпратена е нова връзка.")
+        flash(done, "success")
+    return redirect(url_for("cases.show", reference=case.reference, _anchor="referrals"), 303)
 
 
 @step("attachments", "case.work", forms.AttachmentForm, _l("Файлът е прикачен."), slot="upload")

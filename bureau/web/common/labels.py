@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bureau.domain.statistics.suppression import Cell
 from bureau.extensions import db
@@ -91,6 +91,36 @@ EVENT_LABELS = {
     "attachment": _l("Прикачен файл"),
     "reply": _l("Отговор до гражданина"),
     "pin_reset": _l("Издаден е нов ПИН"),
+    "referral_step": _l("Отговор на институцията"),
+}
+REFERRAL_STATE_LABELS = {
+    "sent": _l("изпратено"),
+    "acknowledged": _l("получаването е потвърдено"),
+    "accepted": _l("прието"),
+    "declined": _l("отказано"),
+    "outcome_reported": _l("съобщен е резултат"),
+    "no_answer": _l("без отговор"),
+}
+REFERRAL_RESULT_LABELS = {
+    "resolved": _l("решен"),
+    "partly": _l("отчасти решен"),
+    "not_resolved": _l("не е решен"),
+    "no_contact": _l("няма връзка с гражданина"),
+}
+REFERRAL_COLUMN_LABELS = {
+    **REFERRAL_RESULT_LABELS,
+    "declined": _l("отказано"),
+    "no_answer": _l("без отговор"),
+    "open": _l("в ход"),
+}
+INSTITUTION_KIND_LABELS = {
+    "social_assistance": _l("Социално подпомагане"),
+    "noi": _l("НОИ"),
+    "nra": _l("НАП"),
+    "rhi": _l("РЗИ"),
+    "labour": _l("Бюро по труда"),
+    "municipal": _l("Общинско звено"),
+    "other": _l("Друга"),
 }
 SOLVED_LABELS = {"yes": _l("да"), "partly": _l("отчасти"), "no": _l("не")}
 MAIL_STATUS_LABELS = {
@@ -178,6 +208,9 @@ def template_globals() -> dict:
         "role_label": role_label,
         "answer_status_label": lambda c: label(ANSWER_STATUS_LABELS, c),
         "answer_step_label": lambda c: label(ANSWER_STEP_LABELS, c),
+        "referral_state_label": lambda c: label(REFERRAL_STATE_LABELS, c),
+        "referral_result_label": lambda c: label(REFERRAL_RESULT_LABELS, c),
+        "institution_kind_label": lambda c: label(INSTITUTION_KIND_LABELS, c),
     }
 
 
@@ -194,6 +227,7 @@ TITLES = {
     "flags": _l("Уязвими групи (един човек може да е в няколко)"),
     "outcome": _l("Резултати от решените случаи"),
     "referral": _l("Насочвания по институции"),
+    "referral_result": _l("Насочвания по институции и резултат"),
     "deadline": _l("Решени в срок"),
     "open": _l("Отворени случаи днес (от получените през периода)"),
     "satisfaction": _l("Удовлетвореност (1–5)"),
@@ -231,6 +265,7 @@ SHEETS = {
     "flags": _l("Уязвими групи"),
     "outcome": _l("Резултати"),
     "referral": _l("Насочвания"),
+    "referral_result": _l("Насочвания и резултати"),
     "deadline": _l("Решени в срок"),
     "open": _l("Отворени случаи"),
     "satisfaction": _l("Удовлетвореност"),
@@ -261,6 +296,7 @@ FIXED = {
     "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
     "open": {"on_track": _l("в срок"), "overdue": _l("просрочени")},
     "solved": SOLVED_LABELS,
+    "referral_result": REFERRAL_RESULT_LABELS,
     "recommend": {"yes": _l("да"), "no": _l("не")},
     "funder_sex": {"female": _l("жени"), "male": _l("мъже"), "other": _l("друг или непосочен")},
     "funder_age": {
@@ -306,7 +342,7 @@ class Labels:
         self.settlements = dict(
             db.session.execute(select(Settlement.ekatte, Settlement.name).where(where)).all()
         )
-        where = Institution.office_id.in_(office_ids)
+        where = or_(Institution.office_id.in_(office_ids), Institution.office_id.is_(None))
         self.institutions = dict(
             db.session.execute(select(Institution.code, Institution.name).where(where)).all()
         )
@@ -338,6 +374,7 @@ class Labels:
             "flags": FLAG_LABELS,
             "outcome": OUTCOME_LABELS,
             "referral": self.institutions,
+            "referral_result": self.institutions,
             "affiliation": AFFILIATION_LABELS,
             **FIXED,
         }.get(key, {})
@@ -369,6 +406,8 @@ class Labels:
             return code
         if key.endswith(("_problems", "_answers")):
             return label(SERVICE_COLUMNS, code)
+        if key == "referral_result":
+            return label(REFERRAL_COLUMN_LABELS, code)
         return str(COUNT)
 
 

@@ -94,6 +94,8 @@ NAVIGATION = [
             ("mail.outbox", "admin.outbox", _l("Поща"), _l("Писма, които не стигат до адресата.")),
             ("services.edit", "admin.services", _l("Услуги"),
              _l("Регистърът на услугите на общината.")),
+            ("institutions.edit", "admin.institutions_list", _l("Институции"),
+             _l("Къде насочваме случаите и на какъв e-mail.")),
         ]
     ),
 ]  # fmt: skip

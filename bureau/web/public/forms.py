@@ -25,6 +25,7 @@ from bureau.web.common.forms import (
     age_band_field,
     gender_field,
 )
+from bureau.web.common.labels import REFERRAL_RESULT_LABELS
 
 
 class StatusForm(FlaskForm):
@@ -162,3 +163,16 @@ class RatingForm(FlaskForm):
         return ratings.RatingData(
             satisfaction=int(self.satisfaction.data), comment=self.comment.data or "", **answers
         )
+
+
+class ReferralAnswerForm(FlaskForm):
+    """The institution's answer to a referral (domain/referrals/workflow.py checks it)."""
+
+    step = HiddenField(validators=[DataRequired(), Length(max=20)])
+    reason = LongText(_l("Причина за отказа"), validators=[Optional(), Length(max=2000)])
+    outcome = LongText(_l("Резултат с няколко думи"), validators=[Optional(), Length(max=2000)])
+    result = SelectField(
+        _l("Резултат"),
+        choices=[("", _l("— изберете —")), *REFERRAL_RESULT_LABELS.items()],
+        validators=[Optional()],
+    )
