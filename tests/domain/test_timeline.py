@@ -106,8 +106,8 @@ def test_referral_needs_the_citizens_consent(case, people):
 
 def test_referral_is_recorded_on_the_timeline_and_the_stat_record(case, people):
     noi = institution()
-    referral = timeline.refer(case, institution_id=noi.id, note="Преизчисляване на пенсия.", summary="Пенсия.",
-                              consent=True, actor=people["expert"])  # fmt: skip
+    referral = timeline.refer(case, institution_id=noi.id, note="Преизчисляване на пенсия.",
+                              summary="Пенсия.", consent=True, actor=people["expert"])  # fmt: skip
     db.session.commit()
     assert (referral.inquiry_id, referral.institution_id, referral.created_by_id) == (
         case.id, noi.id, people["expert"].id
