@@ -72,6 +72,17 @@ DEFAULT_INSTITUTIONS = [
 ]
 
 
+# The kind of a seeded institution, by the first word of its code.
+INSTITUTION_KINDS_BY_CODE = {
+    "social": "social_assistance",
+    "noi": "noi",
+    "nra": "nra",
+    "rhi": "rhi",
+    "labour": "labour",
+    "municipal": "municipal",
+}
+
+
 def get_office(code: str) -> Office | None:
     return db.session.scalar(select(Office).where(Office.code == code.strip().upper()))
 
@@ -103,7 +114,8 @@ def seed_institutions(office: Office) -> None:
     )
     for code, name in DEFAULT_INSTITUTIONS:
         if code not in existing:
-            db.session.add(Institution(office_id=office.id, code=code, name=name))
+            kind = INSTITUTION_KINDS_BY_CODE.get(code.partition("_")[0], "other")
+            db.session.add(Institution(office_id=office.id, code=code, name=name, kind=kind))
     db.session.flush()
 
 

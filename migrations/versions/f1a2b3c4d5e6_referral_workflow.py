@@ -39,6 +39,11 @@ def upgrade():
         batch_op.add_column(sa.Column('address', sa.String(length=300), server_default='', nullable=False))
         batch_op.add_column(sa.Column('contact_person', sa.String(length=200), server_default='', nullable=False))
         batch_op.alter_column('office_id', existing_type=sa.Integer(), nullable=True)
+    # The seeded institutions' kinds (bureau/domain/offices.py DEFAULT_INSTITUTIONS).
+    for prefix, kind in (('social', 'social_assistance'), ('noi', 'noi'), ('nra', 'nra'),
+                         ('rhi', 'rhi'), ('labour', 'labour'), ('municipal', 'municipal')):
+        op.execute(sa.text("UPDATE institution SET kind = :kind WHERE code = :code OR code LIKE :like")
+                   .bindparams(kind=kind, code=prefix, like=prefix + '%'))
 
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.add_column(sa.Column('summary', sa.Text(), server_default='', nullable=False))
