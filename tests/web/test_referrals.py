@@ -168,3 +168,19 @@ def test_the_referral_form_asks_for_the_summary(app, world):
     )
     assert response.status_code == 422
     assert db.session.scalars(select(Referral)).first() is None
+
+
+def test_the_commission_sees_referrals_by_institution_and_result_suppressed(app, client, world):
+    token = refer(app, world)
+    client.post(f"/r/{token}", data={"step": "acknowledge"})
+    commission = signed_in(app, make_user(Role.COMMISSION))
+    board = commission.get("/commission/")
+    assert board.status_code == 200 and "Насочвания по институции и резултат" in board.text
+    body = commission.get("/commission/export.json").get_json()
+    table = body["tables"]["referral_result"]
+    assert [row["code"] for row in table["rows"]] == ["noi"]
+    assert table["rows"][0]["label"] == world["noi"].name
+    assert all(cell["count"] is None for cell in table["cells"][0] if cell["suppressed"])
+    assert table["total"]["suppressed"]  # one referral, under k
+    assert body["figures"]["referral_ack_median_days"] is None  # withheld under k
+    assert SUMMARY not in board.text and NOTE not in board.text

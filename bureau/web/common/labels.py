@@ -296,7 +296,6 @@ FIXED = {
     "deadline": {"on_time": _l("в срок"), "late": _l("след срока")},
     "open": {"on_track": _l("в срок"), "overdue": _l("просрочени")},
     "solved": SOLVED_LABELS,
-    "referral_result": REFERRAL_RESULT_LABELS,
     "recommend": {"yes": _l("да"), "no": _l("не")},
     "funder_sex": {"female": _l("жени"), "male": _l("мъже"), "other": _l("друг или непосочен")},
     "funder_age": {
