@@ -242,3 +242,23 @@ def _claim_warning(office_id: int, month: date) -> bool:
             .on_conflict_do_nothing()
         ).rowcount
     )
+
+
+def usage(office_id: int | None, now: datetime) -> list[tuple[Office, int]]:
+    """Segments sent this month by office (one office, or every office: None)."""
+    used = func.coalesce(func.sum(OutboxMessage.segments), 0)
+    query = (
+        select(Office, used)
+        .outerjoin(
+            OutboxMessage,
+            (OutboxMessage.office_id == Office.id)
+            & (OutboxMessage.channel == "sms")
+            & (OutboxMessage.status == "sent")
+            & (OutboxMessage.sent_at >= month_start(now)),
+        )
+        .group_by(Office.id)
+        .order_by(Office.id)
+    )
+    if office_id is not None:
+        query = query.where(Office.id == office_id)
+    return [(office, n) for office, n in db.session.execute(query)]
