@@ -234,14 +234,16 @@ def warn_near_cap(office_id: int, used: int, now: datetime) -> bool:
 
 
 def _claim_warning(office_id: int, month: date) -> bool:
+    """Insert the office-month's warning row unless it exists: two jobs at once warn once."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return bool(
-        db.session.execute(
-            insert(SmsCapWarning.__table__)
-            .values(office_id=office_id, month=month, at=clock.utcnow())
-            .on_conflict_do_nothing()
-        ).rowcount
+    table = SmsCapWarning.__table__
+    statement = (
+        insert(table)
+        .values(office_id=office_id, month=month, at=clock.utcnow())
+        .on_conflict_do_nothing()
+        .returning(table.c.office_id)
     )
+    return db.session.execute(statement).scalar() is not None
 
 
 def usage(office_id: int | None, now: datetime) -> list[tuple[Office, int]]:
