@@ -16,15 +16,16 @@ from bureau.models import Citizen, OutboxMessage, SmsCapWarning, Status, utcnow
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office
 
-pytest_plugins = ["tests.sms_gateway"]
+pytest_plugins = ["tests.smtp", "tests.sms_gateway"]
 
 MOBILE = "0888 123 456"
 SMS_CITIZEN = {"name": "Иван Петров", "phone": MOBILE, "notify_by": "sms"}
 
 
 @pytest.fixture
-def app_config(sms_gateway):
-    return sms_gateway.app_config()
+def app_config(sms_gateway, stopped_smtp_server):
+    """SMS to the loopback gateway; mail to a loopback port where no server listens."""
+    return {**stopped_smtp_server.app_config(), **sms_gateway.app_config()}
 
 
 @pytest.fixture(autouse=True)
@@ -355,3 +356,46 @@ def test_resolution_tells_an_email_citizen_by_email_only(app):
     assert outbox("sms") == []
     [told] = [m for m in outbox("email") if m.to == "ivan@example.test"]
     assert case.reference in told.subject and "/feedback/" in told.body_text
+
+
+# The transaction, the SMTP outage, the citizen's copy -----------------------------------
+
+
+def test_a_rolled_back_intake_leaves_no_sms(sms_gateway):
+    coordinator = make_coordinator()
+    from bureau.domain.cases import intake
+    from bureau.domain.cases.intake import CitizenData, IntakeData
+
+    data = IntakeData(
+        category="local_taxes",
+        description="Въпрос.",
+        consent=True,
+        citizen=CitizenData(name="Иван", phone=MOBILE, notify_by="sms"),
+    )
+    intake.log_inquiry(data, office=make_office(), actor=coordinator)
+    assert len(outbox("sms")) == 1
+    db.session.rollback()
+    assert outbox("sms") == []
+    jobs.run()
+    assert sms_gateway.requests == []
+
+
+def test_an_smtp_outage_does_not_hold_up_the_sms(sms_gateway):
+    people = {"coordinator": make_coordinator(), "expert": make_expert()}
+    make_inquiry(citizen=SMS_CITIZEN, actor=people["coordinator"])
+    move_to(make_inquiry(), Status.ASSIGNED, **people)  # an e-mail to the expert
+
+    report = jobs.run()
+
+    assert (report.sms_sent, report.failed) == (1, 1)
+    assert len(sms_gateway.delivered) == 1
+
+
+def test_the_citizens_copy_of_their_data_lists_the_sms(sms_gateway):
+    from bureau.domain import privacy
+
+    case = make_inquiry(citizen=SMS_CITIZEN, actor=make_coordinator())
+    copy = privacy.export_citizen(case.citizen)
+    assert copy["citizen"]["notify_by"] == "sms"
+    [sent] = copy["inquiries"][0]["sms"]
+    assert sent["to"] == "+359888123456" and case.reference in sent["text"]
