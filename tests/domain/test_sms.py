@@ -399,3 +399,32 @@ def test_the_citizens_copy_of_their_data_lists_the_sms(sms_gateway):
     assert copy["citizen"]["notify_by"] == "sms"
     [sent] = copy["inquiries"][0]["sms"]
     assert sent["to"] == "+359888123456" and case.reference in sent["text"]
+
+
+def test_two_jobs_running_at_once_send_each_sms_once(app, sms_gateway):
+    import threading
+
+    case = make_inquiry(make_office())
+    for n in range(12):
+        sms.queue_sms(MOBILE, "receipt", {"reference": f"R{n}", "status_url": "u"}, inquiry=case)
+    db.session.commit()
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run_job() -> None:
+        try:
+            with app.app_context():
+                start.wait(timeout=10)
+                jobs.run()
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run_job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    keys = [request.key for request in sms_gateway.requests]
+    assert len(keys) == len(set(keys)) == 12
+    assert all(m.status == "sent" and m.attempts == 1 for m in outbox("sms"))
