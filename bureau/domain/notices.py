@@ -60,5 +60,8 @@ def tell(
         return None
     if channel == "email":
         return notifications.queue_email(citizen.email, template, context, inquiry=inquiry)
-    context = {k: v for k, v in context.items() if k != "pin"}  # never by SMS
+    # Never the PIN by SMS; the status page without the reference in its address (the
+    # text names it), so that a Cyrillic notice fits one segment of 70 characters.
+    context = {k: v for k, v in context.items() if k != "pin"}
+    context["status_page"] = f"{notifications.public_url()}/status"
     return sms.queue_sms(citizen.phone, template, context, inquiry=inquiry)

@@ -71,9 +71,12 @@ def test_segments_count_gsm_seven_bit_and_ucs2(text, count):
     assert sms.segments(text) == count
 
 
-def test_gsm_latin_fits_160_but_cyrillic_only_70():
-    assert sms.segments("Vashiyat otgovor e gotov: https://bureau.example/status?ref=X") == 1
-    assert sms.segments("Отговорът ви е готов.") == 1
+def test_the_bulgarian_notices_fit_one_segment_with_a_usual_address():
+    status = "https://bis.kresna.bg/status"
+    assert sms.segments(f"Запитване KRS-2026-00042 е прието: {status}") == 1
+    assert sms.segments(f"Отговорът по KRS-2026-00042 е готов: {status}") == 1
+    # The same in Latin letters would take 160: GSM-7.
+    assert sms.segments(f"Zapitvane KRS-2026-00042 e prieto: {status}" + "." * 90) == 1
 
 
 # Delivery ------------------------------------------------------------------------------
@@ -83,7 +86,8 @@ def test_receipt_sms_goes_to_the_gateway_with_the_json_and_the_token(sms_gateway
     case = make_inquiry(citizen=SMS_CITIZEN, actor=make_coordinator())
     [message] = outbox("sms")
     assert (message.to, message.subject, message.body_html) == ("+359888123456", "", "")
-    assert case.reference in message.body_text and "/status?ref=" in message.body_text
+    assert message.body_text == f"Запитване {case.reference} е прието: http://127.0.0.1:5000/status"
+    assert message.segments == 1
     assert case.pin not in message.body_text
     assert message.segments == sms.segments(message.body_text)
 
@@ -342,8 +346,8 @@ def test_resolution_tells_an_sms_citizen_the_answer_is_ready_with_the_feedback_l
     case = make_inquiry(citizen=SMS_CITIZEN, actor=people["coordinator"])
     resolve(case, people)
     resolved = outbox("sms")[-1]
-    assert resolved.body_text.startswith("Отговорът ви е готов:")
-    assert f"/status?ref={case.reference}" in resolved.body_text
+    assert resolved.body_text.startswith(f"Отговорът по {case.reference} е готов: http")
+    assert "/status " in resolved.body_text
     assert "/feedback/" in resolved.body_text
     assert not [m for m in outbox("email") if m.to == "ivan@example.test"]
 

@@ -1,13 +1,15 @@
 """The citizen's notice channel through the desk form, /ask and the API; the outbox page's
 SMS for each role. Hostile numbers and values are refused with 4xx, never 5xx."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from bureau.domain import accounts, sms
 from bureau.domain.cases import intake
 from bureau.extensions import db
-from bureau.models import Citizen, OutboxMessage, Role
+from bureau.models import Citizen, Inquiry, OutboxMessage, Role
 from tests.factories import make_inquiry, make_office, make_user
 
 MOBILE = "0888 123 456"
@@ -33,6 +35,10 @@ def office(app):
 
 def the_citizen() -> Citizen:
     return db.session.scalars(select(Citizen)).one()
+
+
+def citizen_reference() -> str:
+    return db.session.scalars(select(Inquiry.reference)).one()
 
 
 def sms_sent() -> list[OutboxMessage]:
@@ -76,10 +82,12 @@ def test_desk_records_sms_and_queues_the_receipt_without_the_pin(client, login_a
     citizen = the_citizen()
     assert citizen.notify_by == "sms" and citizen.sms_consent_at is not None
     [message] = sms_sent()
-    assert message.to == "+359888123456" and "/status?ref=" in message.body_text
+    assert message.to == "+359888123456" and message.body_text.endswith("/status")
+    reference = citizen_reference()
+    assert reference in message.body_text
     receipt = client.get(response.headers["Location"]).text
-    assert "Известия" not in message.body_text
-    assert message.body_text.split("ref=")[1] in receipt  # the reference, not the PIN
+    pin = re.search(r'id="receipt-pin"[^>]*>\s*(\d{6})', receipt).group(1)
+    assert pin not in message.body_text
 
 
 def test_desk_default_is_sms_with_consent_and_none_without(client, login_as, office):
@@ -121,7 +129,7 @@ def test_ask_by_sms_sends_the_reference_and_status_address_not_the_pin(client, o
     response = client.post("/ask", data=ask_form(notify_by="sms"))
     assert response.status_code == 303, response.text
     [message] = sms_sent()
-    assert "Запитване" in message.body_text and "/status?ref=" in message.body_text
+    assert message.body_text.startswith(f"Запитване {citizen_reference()} е прието:")
     assert the_citizen().notify_by == "sms"
     assert not db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.channel == "email")
