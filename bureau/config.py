@@ -96,6 +96,16 @@ def from_env(instance_path: str) -> dict:
         # A message is retried (at the longest interval after the first day) until this
         # old, then marked failed; /admin/outbox can send it again.
         "MAIL_GIVE_UP_DAYS": int(os.environ.get("BUREAU_MAIL_GIVE_UP_DAYS", "7")),
+        # SMS to citizens: `log` writes them to the log (development), `http` posts them
+        # to the gateway (README: the gateway contract).
+        "SMS_BACKEND": os.environ.get("BUREAU_SMS_BACKEND", "log"),
+        "SMS_URL": os.environ.get("BUREAU_SMS_URL", ""),
+        "SMS_TOKEN": os.environ.get("BUREAU_SMS_TOKEN", ""),
+        "SMS_SENDER": os.environ.get("BUREAU_SMS_SENDER", ""),
+        "SMS_TIMEOUT": float(os.environ.get("BUREAU_SMS_TIMEOUT", "10")),
+        # Segments an office may send a month; its coordinators are warned at the percent.
+        "SMS_MONTHLY_CAP": int(os.environ.get("BUREAU_SMS_MONTHLY_CAP", "500")),
+        "SMS_WARN_PERCENT": int(os.environ.get("BUREAU_SMS_WARN_PERCENT", "80")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("BUREAU_SECURE_COOKIES", False),

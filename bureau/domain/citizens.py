@@ -134,3 +134,26 @@ def _with_prefix(office_id: int | None, prefix: str) -> Select:
 def _next_prefix(prefix: str) -> str:
     """The smallest string after every string that starts with `prefix` (a-z, 0-9 only)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+# Bulgarian mobile networks' prefixes (after the 0 of a national number).
+MOBILE_PREFIXES = ("87", "88", "89", "98", "99")
+
+
+def sms_number(phone: str | None) -> str | None:
+    """The number in the form the SMS gateway takes (+359888123456), or None where it
+    cannot take an SMS: a Bulgarian landline, or no number. A foreign number is taken
+    as it is: whether it is a mobile is for its network to say."""
+    try:
+        phone = normalise_phone(phone)
+    except DomainError:
+        return None
+    digits = re.sub(r"[^0-9]", "", phone)
+    if phone.startswith("+") or digits.startswith("00"):
+        digits = digits.removeprefix("00")
+        if not digits.startswith("359"):
+            return "+" + digits
+        digits = "0" + digits[3:]
+    if len(digits) == 10 and digits[1:3] in MOBILE_PREFIXES:
+        return "+359" + digits[1:]
+    return None

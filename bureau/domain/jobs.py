@@ -24,6 +24,7 @@ from bureau.domain import (
     privacy,
     referrals,
     settings,
+    sms,
     throttle,
 )
 from bureau.domain.answers import library
@@ -46,9 +47,14 @@ class Report:
     sent: int = 0
     failed: int = 0
     reminders: int = 0
+    sms_sent: int = 0
+    sms_failed: int = 0
 
     def __str__(self) -> str:
-        return f"mail sent {self.sent}, delivery failures {self.failed}, reminders {self.reminders}"
+        return (
+            f"mail sent {self.sent}, delivery failures {self.failed}, reminders {self.reminders}"
+            f", SMS sent {self.sms_sent}, SMS failures {self.sms_failed}"
+        )
 
 
 def run(now: datetime | None = None, today: date | None = None) -> Report:
@@ -71,9 +77,15 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
 
 
 def deliver(now: datetime, report: Report) -> None:
-    """Send the claimed messages over one SMTP connection. Whatever goes wrong with one
-    message is recorded on it (it waits and retries) and never stops the others."""
-    messages = notifications.claim_due(now)
+    """Send the claimed messages: e-mail over one SMTP connection, SMS through the
+    gateway. Whatever goes wrong with one message is recorded on it (it waits and
+    retries) and never stops the others, nor an SMTP outage the SMS."""
+    claimed = notifications.claim_due(now)
+    sms.deliver([m for m in claimed if m.channel == "sms"], now, report)
+    _deliver_mail([m for m in claimed if m.channel != "sms"], now, report)
+
+
+def _deliver_mail(messages: list[OutboxMessage], now: datetime, report: Report) -> None:
     if not messages:
         return
     give_up_after = timedelta(days=settings.current().mail_give_up_days)

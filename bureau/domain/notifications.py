@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select, update
 
 from bureau.domain import DomainError, emails, settings
 from bureau.extensions import db
@@ -153,22 +153,51 @@ def retry(message: OutboxMessage, now: datetime) -> None:
     message.status, message.next_attempt_at, message.claimed_until = "pending", now, None
 
 
+# The outbox page's views of the messages: what fails (the default), waits, went out.
+STATES = ("troubled", "queued", "sent", "all")
+CHANNELS = ("email", "sms")
+
+
 def troubled(office_id: int | None) -> Select:
     """Failed messages and pending ones that failed before, newest first; of one office,
     or of every office (None) for the administrator."""
-    query = (
-        select(OutboxMessage)
-        .where(
-            or_(
-                OutboxMessage.status == "failed",
-                and_(OutboxMessage.status == "pending", OutboxMessage.attempts > 0),
-            )
-        )
-        .order_by(OutboxMessage.id.desc())
-    )
+    return listing(office_id)
+
+
+def listing(office_id: int | None, *, state: str = "troubled", channel: str | None = None):
+    """Messages of one office (every office: None) in a state (STATES) and channel,
+    newest first."""
+    conditions = {
+        "troubled": or_(
+            OutboxMessage.status == "failed",
+            and_(OutboxMessage.status == "pending", OutboxMessage.attempts > 0),
+        ),
+        "queued": and_(OutboxMessage.status == "pending", OutboxMessage.attempts == 0),
+        "sent": OutboxMessage.status == "sent",
+    }
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if state in conditions:
+        query = query.where(conditions[state])
+    if channel in CHANNELS:
+        query = query.where(OutboxMessage.channel == channel)
     if office_id is not None:
         query = query.where(OutboxMessage.office_id == office_id)
     return query
+
+
+def tally(office_id: int | None) -> dict[tuple[str, str], int]:
+    """How many messages by (channel, state): queued, failing, failed, sent."""
+    state = case(
+        (OutboxMessage.status != "pending", OutboxMessage.status),
+        (OutboxMessage.attempts > 0, "failing"),
+        else_="queued",
+    )
+    query = select(OutboxMessage.channel, state, func.count()).group_by(
+        OutboxMessage.channel, state
+    )
+    if office_id is not None:
+        query = query.where(OutboxMessage.office_id == office_id)
+    return {(channel, name): n for channel, name, n in db.session.execute(query)}
 
 
 def health(now: datetime) -> dict:

@@ -144,6 +144,7 @@ def forget_identity(citizen: Citizen) -> None:
     """Blank the name, contacts and search tokens; the coded demographics stay."""
     citizen.name = citizen.phone = citizen.email = None
     citizen.name_key = citizen.phone_key = None
+    citizen.notify_by, citizen.sms_consent_at = "none", None
     citizen.tokens = []
     db.session.flush()
 
@@ -243,6 +244,8 @@ def subject_record(citizen: Citizen) -> dict:
             "flags": citizen.flag_list,
             "consent_at": citizen.consent_at,
             "consent_notice_version": citizen.consent_notice_version,
+            "notify_by": citizen.notify_by,
+            "sms_consent_at": citizen.sms_consent_at,
             "created_at": citizen.created_at,
         },
         "inquiries": [_case_record(case, citizen) for case in cases_of(citizen)],
@@ -303,7 +306,17 @@ def _case_record(case: Inquiry, citizen: Citizen) -> dict:
             {"at": m.created_at, "to": m.to, "subject": m.subject, "status": m.status}
             for m in db.session.scalars(
                 select(OutboxMessage).where(
-                    OutboxMessage.inquiry_id == case.id, OutboxMessage.to == (citizen.email or "")
+                    OutboxMessage.inquiry_id == case.id,
+                    OutboxMessage.channel == "email",
+                    OutboxMessage.to == (citizen.email or ""),
+                )
+            )
+        ],
+        "sms": [  # only citizens are sent SMS
+            {"at": m.created_at, "to": m.to, "text": m.body_text, "status": m.status}
+            for m in db.session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.inquiry_id == case.id, OutboxMessage.channel == "sms"
                 )
             )
         ],

@@ -24,6 +24,14 @@ class Settings:
     mail_sender: str = "bureau@localhost"
     mail_give_up_days: int = 7
     suppression_threshold: int = 5
+    # SMS (BUREAU_SMS_*): the gateway, and an office's segments a month before it stops.
+    sms_backend: str = "log"
+    sms_url: str = ""
+    sms_token: str = ""
+    sms_sender: str = ""
+    sms_timeout: float = 10.0
+    sms_monthly_cap: int = 500
+    sms_warn_percent: int = 80
     retention_months: int = 24
     upload_folder: str = "instance/uploads"
     referral_ack_days: int = 5  # working days an institution has to acknowledge a referral
@@ -42,6 +50,13 @@ class Settings:
             mail_sender=config.get("MAIL_DEFAULT_SENDER") or "bureau@localhost",
             mail_give_up_days=int(config.get("MAIL_GIVE_UP_DAYS", 7)),
             suppression_threshold=int(config.get("SUPPRESSION_THRESHOLD", 5)),
+            sms_backend=config.get("SMS_BACKEND") or "log",
+            sms_url=config.get("SMS_URL") or "",
+            sms_token=config.get("SMS_TOKEN") or "",
+            sms_sender=config.get("SMS_SENDER") or "",
+            sms_timeout=float(config.get("SMS_TIMEOUT", 10)),
+            sms_monthly_cap=int(config.get("SMS_MONTHLY_CAP", 500)),
+            sms_warn_percent=int(config.get("SMS_WARN_PERCENT", 80)),
             retention_months=int(config.get("RETENTION_MONTHS", 24)),
             upload_folder=str(config.get("UPLOAD_FOLDER", "instance/uploads")),
             referral_ack_days=int(config.get("REFERRAL_ACK_DAYS", 5)),

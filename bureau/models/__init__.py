@@ -4,7 +4,7 @@ from bureau.models.answer import ANSWER_FIELDS, Answer, AnswerLocal, AnswerStatu
 from bureau.models.attachment import Attachment
 from bureau.models.audit import AuditEntry
 from bureau.models.base import utcnow
-from bureau.models.citizen import Citizen, CitizenToken
+from bureau.models.citizen import NOTICE_CHANNELS, Citizen, CitizenToken
 from bureau.models.codes import (
     OPEN_STATUSES,
     AgeBand,
@@ -21,7 +21,7 @@ from bureau.models.experts import Affiliation, ExpertProfile
 from bureau.models.feedback import Feedback, FeedbackLink
 from bureau.models.inquiry import Event, Inquiry, ReferenceCounter
 from bureau.models.office import Office, Settlement
-from bureau.models.outbox import OutboxMessage
+from bureau.models.outbox import OutboxMessage, SmsCapWarning
 from bureau.models.privacy import AnonymisedCase, ErasureRequest, RetentionRun
 from bureau.models.receipt import KeptForm, Receipt
 from bureau.models.recommendation import (
@@ -55,6 +55,8 @@ __all__ = [
     "AnonymisedCase",
     "AuditEntry",
     "DigestRun",
+    "NOTICE_CHANNELS",
+    "SmsCapWarning",
     "ErasureRequest",
     "KeptForm",
     "Receipt",

@@ -9,6 +9,8 @@ from bureau.extensions import db
 from bureau.models.base import utcnow
 from bureau.models.office import Office, Settlement
 
+NOTICE_CHANNELS = ("email", "sms", "none")
+
 
 class Citizen(db.Model):
     __table_args__ = (Index("ix_citizen_office_phone_key", "office_id", "phone_key"),)
@@ -26,6 +28,10 @@ class Citizen(db.Model):
     age_band: Mapped[str | None] = mapped_column(String(20))
     flags: Mapped[str] = mapped_column(String(200), default="")
     consent_at: Mapped[datetime | None]
+    # How the citizen wants notices: email, sms or none (NOTICE_CHANNELS), chosen at
+    # intake; None (citizens from before the choice): e-mail if there is an address.
+    notify_by: Mapped[str | None] = mapped_column(String(10))
+    sms_consent_at: Mapped[datetime | None]
     consent_notice_version: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -14,7 +14,18 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from bureau.domain import DomainError, audit, citizens, clock, emails, settings, taxonomy, text
+from bureau.domain import (
+    DomainError,
+    audit,
+    citizens,
+    clock,
+    emails,
+    notices,
+    notifications,
+    settings,
+    taxonomy,
+    text,
+)
 from bureau.domain.answers import library
 from bureau.domain.cases import deadlines, receipts, service
 from bureau.domain.statistics import records
@@ -54,6 +65,10 @@ class CitizenData:
     gender: str = Gender.UNDISCLOSED.value
     age_band: str = AgeBand.UNDISCLOSED.value
     flags: list[str] = field(default_factory=list)
+    # How the citizen wants notices (email, sms, none; "" = the default rule), and
+    # whether they agreed to SMS (choosing sms is agreeing).
+    notify_by: str = ""
+    sms_consent: bool = False
 
     @property
     def has_identity(self) -> bool:
@@ -142,6 +157,13 @@ def _validate_citizen(data: IntakeData, office: Office) -> None:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "phone")
     # Stored, and e-mailed the receipt, in the one form the outbox can send to.
     citizen.email = emails.normalise(citizen.email)
+    if data.citizen_id is None:  # a returning citizen's channel is checked on the merge
+        notices.choose(
+            citizen.notify_by,
+            email=citizen.email,
+            phone=citizen.phone,
+            sms_consent=citizen.sms_consent,
+        )
 
 
 def _choice(value, codes, field_name: str) -> None:
@@ -156,8 +178,10 @@ def log_inquiry(
     actor: User | None,
     now: datetime | None = None,
     same_body: bool = False,
+    online: bool = False,
 ) -> tuple[Inquiry, str | None]:
-    """Log a new inquiry; return it with its PIN (shown once).
+    """Log a new inquiry; return it with its PIN (shown once). The citizen gets the
+    receipt by their channel (`online`: the citizen's own, from the public site).
 
     A form submitted twice (same one-time token) returns the first inquiry and no PIN.
     With `same_body` (the API's Idempotency-Key) the repeat must carry what the first
@@ -167,7 +191,23 @@ def log_inquiry(
     inquiry, pin = _log(data, office, actor, now, same_body)
     if actor is not None:
         audit.case_created(inquiry, actor, new=pin is not None)
+    if pin is not None:
+        _send_receipt(inquiry, pin, online=online)
     return inquiry, pin
+
+
+def _send_receipt(inquiry: Inquiry, pin: str, *, online: bool) -> None:
+    """The receipt's reference and status address, by the citizen's channel: by e-mail
+    (with the PIN) only to who asked online, by SMS (never the PIN) to anyone."""
+    context = {
+        "reference": inquiry.reference,
+        "pin": pin,
+        "status_url": notifications.status_url(inquiry.reference),
+        "office": inquiry.office,
+        "due_date": inquiry.due_date,
+    }
+    notice = "online_receipt" if online else "desk_receipt"
+    notices.tell(inquiry.citizen, notice, context, inquiry=inquiry)
 
 
 def _log(
@@ -302,7 +342,22 @@ def _citizen(data: IntakeData, office: Office, settlement, when: datetime) -> Ci
     citizen.flags = ",".join(sorted(set(given.flags)))
     citizen.consent_at = when
     citizen.consent_notice_version = CONSENT_NOTICE_VERSION
+    _choose_channel(citizen, given, when)
     return citizen
+
+
+def _choose_channel(citizen: Citizen, given: CitizenData, when: datetime) -> None:
+    """Record how the citizen wants notices, from what they have now (a returning
+    citizen keeps an earlier choice unless a new one is made)."""
+    chosen = given.notify_by or (citizen.notify_by if citizen.id is not None else "")
+    citizen.notify_by = notices.choose(
+        chosen,
+        email=citizen.email or "",
+        phone=citizen.phone or "",
+        sms_consent=given.sms_consent or citizen.sms_consent_at is not None,
+    )
+    if citizen.notify_by == "sms" or given.sms_consent:
+        citizen.sms_consent_at = citizen.sms_consent_at or when
 
 
 def ensure_counter(office_id: int, year: int) -> None:

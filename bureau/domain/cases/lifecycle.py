@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from bureau.domain import DomainError, audit, clock, notifications
+from bureau.domain import DomainError, audit, clock, notices, notifications
 from bureau.domain.cases import access, deadlines, feedback, routing
 from bureau.domain.statistics import records
 from bureau.domain.text import checked
@@ -302,8 +302,10 @@ def act(case: Inquiry, name: str, *, actor: User, **data) -> Event:
 
 
 def _tell_citizen_resolved(case: Inquiry) -> None:
+    """ "Your answer is ready", the status address and the feedback link, by the citizen's
+    channel (nothing for an anonymous inquiry or a citizen who wants no notices)."""
     citizen = case.citizen
-    if citizen is None or not citizen.email or citizen.consent_at is None:
+    if notices.channel_of(citizen) == "none":
         return
     context = {
         "case": case,
@@ -314,7 +316,7 @@ def _tell_citizen_resolved(case: Inquiry) -> None:
     if about is not None and about.active:  # the citizen may rate the service, too
         context["service"] = about
         context["rating_url"] = notifications.rating_url(case.office.code, about.code)
-    notifications.queue_email(citizen.email, "resolved", context, inquiry=case)
+    notices.tell(citizen, "resolved", context, inquiry=case)
 
 
 def _pause_clock(case: Inquiry, source: Status, to: Status, today: date) -> None:

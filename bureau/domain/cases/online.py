@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bureau.domain import DomainError, notifications, offices
+from bureau.domain import DomainError, offices
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import IntakeData
 from bureau.extensions import db
@@ -14,7 +14,7 @@ from bureau.models import Channel, ExpertProfile, Inquiry, Office, Role, User
 
 
 def submit(data: IntakeData) -> tuple[Inquiry, str | None]:
-    """Log the citizen's own inquiry; e-mail them the reference and PIN if they gave an address.
+    """Log the citizen's own inquiry; the receipt goes by the channel they chose.
 
     The settlement decides the office. No staff member acts (actor None). Without any
     contact the inquiry is anonymous: the citizen follows it with the PIN shown once.
@@ -26,18 +26,8 @@ def submit(data: IntakeData) -> tuple[Inquiry, str | None]:
         raise DomainError(_l("Без съгласието ви не можем да приемем запитването."), "consent")
     data.channel = Channel.ONLINE.value
     data.anonymous = not data.citizen.has_identity
-    inquiry, pin = intake.log_inquiry(data, office=office, actor=None)
-    email = data.citizen.email  # checked and normalised by the intake
-    if pin is not None and email:
-        context = {
-            "reference": inquiry.reference,
-            "pin": pin,
-            "status_url": notifications.status_url(inquiry.reference),
-            "office": office,
-            "due_date": inquiry.due_date,
-        }
-        notifications.queue_email(email, "ask_receipt", context, inquiry=inquiry)
-    return inquiry, pin
+    # The receipt goes by the citizen's channel: by e-mail with the PIN, by SMS without.
+    return intake.log_inquiry(data, office=office, actor=None, online=True)
 
 
 def offices_for_public() -> list[Office]:

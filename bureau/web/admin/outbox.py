@@ -1,13 +1,15 @@
-"""/admin/outbox: mail that fails or was given up, for coordinators (their office) and
-the administrator (every office), with a "retry". Never a message's body."""
+"""/admin/outbox: e-mail and SMS that wait, fail, were given up or went out, for
+coordinators (their office) and the administrator (every office), with a "retry". Never
+an e-mail's body; an SMS's text only to who may read its case (a coordinator)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from bureau.domain import DomainError, notifications
+from bureau.domain import DomainError, notifications, settings, sms
 from bureau.extensions import db
-from bureau.models import OutboxMessage, Role, utcnow
+from bureau.models import Inquiry, OutboxMessage, Role, utcnow
 from bureau.permissions import can, requires
 from bureau.web.admin.views import bp
 from bureau.web.common import audit
@@ -18,9 +20,37 @@ from bureau.web.common.loaders import paginate
 @requires("mail.outbox")
 def outbox():
     office_id = None if current_user.role == Role.ADMIN else current_user.office_id
-    page = paginate(notifications.troubled(office_id))
+    state = _choice("state", notifications.STATES, "troubled")
+    channel = _choice("channel", notifications.CHANNELS, None)
+    page = paginate(notifications.listing(office_id, state=state, channel=channel))
     audit.log("mail.outbox_view", page=page.page)  # recipients are personal data
-    return render_template("admin/outbox.html", page=page, health=notifications.health(utcnow()))
+    now = utcnow()
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        state=state,
+        channel=channel,
+        readable=_readable(page.items),
+        tally=notifications.tally(office_id),
+        usage=sms.usage(office_id, now),
+        cap=settings.current().sms_monthly_cap,
+        health=notifications.health(now),
+    )
+
+
+def _choice(name: str, allowed: tuple, default):
+    value = request.args.get(name, "")
+    return value if value in allowed else default
+
+
+def _readable(messages: list[OutboxMessage]) -> set[int]:
+    """The SMS whose text the user may read: those about a case the user may open."""
+    ids = {m.inquiry_id for m in messages if m.channel == "sms" and m.inquiry_id}
+    if not ids:
+        return set()
+    cases = db.session.scalars(select(Inquiry).where(Inquiry.id.in_(ids)))
+    open_ = {case.id for case in cases if can(current_user, "case.view", case)}
+    return {m.id for m in messages if m.inquiry_id in open_}
 
 
 @bp.post("/outbox/<int:message_id>/retry")
@@ -36,4 +66,12 @@ def outbox_retry(message_id: int):
     else:
         audit.log("mail.retry", message)
         flash(_("Писмото ще бъде изпратено отново при следващото пускане на задачите."), "success")
-    return redirect(url_for("admin.outbox"), 303)
+    return redirect(url_for("admin.outbox", **_kept_filters()), 303)
+
+
+def _kept_filters() -> dict:
+    return {
+        name: request.args[name]
+        for name, allowed in (("state", notifications.STATES), ("channel", notifications.CHANNELS))
+        if request.args.get(name) in allowed
+    }

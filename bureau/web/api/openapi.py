@@ -80,6 +80,13 @@ NEW_INQUIRY = {
                 "gender": {"enum": CODES["gender"]},
                 "age_band": {"enum": CODES["age_band"]},
                 "flags": {"type": "array", "items": {"enum": CODES["flags"]}},
+                "notify_by": {
+                    "enum": ["", "email", "sms", "none"],
+                    "default": "",
+                    "description": "Notices by e-mail, SMS or none; empty: e-mail if an "
+                    "address is given, else SMS with a mobile number and sms_consent",
+                },
+                "sms_consent": {"type": "boolean", "default": False},
             },
         },
     },

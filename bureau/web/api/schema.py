@@ -11,7 +11,9 @@ INQUIRY_FIELDS = {
 }  # fmt: skip
 # The domain's names of fields the API calls otherwise.
 API_NAMES = {"problems": "service_problems"}
-CITIZEN_FIELDS = {"name", "phone", "email", "gender", "age_band", "flags"}
+CITIZEN_FIELDS = {
+    "name", "phone", "email", "gender", "age_band", "flags", "notify_by", "sms_consent",
+}  # fmt: skip
 
 
 def _typed(payload: dict, key: str, kind, *, required: bool = False, default=None):
@@ -52,6 +54,8 @@ def parse_intake(payload, office: Office, token: str | None) -> IntakeData:
         gender=_typed(citizen_payload, "gender", str, default="undisclosed"),
         age_band=_typed(citizen_payload, "age_band", str, default="undisclosed"),
         flags=flags,
+        notify_by=_typed(citizen_payload, "notify_by", str, default=""),
+        sms_consent=_typed(citizen_payload, "sms_consent", bool, default=False),
     )
     return IntakeData(
         category=_typed(payload, "category", str, required=True),

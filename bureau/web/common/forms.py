@@ -59,6 +59,21 @@ class PhoneNumber:
             raise ValidationError(str(error.message)) from None
 
 
+def notify_by_field(public: bool = False) -> SelectField:
+    """How the citizen wants to hear about the inquiry; unchosen: e-mail if an address is
+    given, else SMS if a mobile number and consent to SMS, else none."""
+    return SelectField(
+        _l("Как да ви известяваме") if public else _l("Известия до гражданина"),
+        choices=[
+            ("", _l("— по подразбиране —")),
+            ("email", _l("По e-mail")),
+            ("sms", _l("С SMS")),
+            ("none", _l("Без известия")),
+        ],
+        default="",
+    )
+
+
 def gender_field() -> SelectField:
     """The citizen's gender, for statistics only; "not said" unless chosen."""
     choices = [(g.value, GENDER_LABELS[g]) for g in Gender]

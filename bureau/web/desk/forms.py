@@ -24,6 +24,7 @@ from bureau.web.common.forms import (
     PhoneNumber,
     age_band_field,
     gender_field,
+    notify_by_field,
     problems_field,
     service_choices,
     service_field,
@@ -56,6 +57,8 @@ class IntakeForm(FlaskForm):
     name = StringField(_l("Име и фамилия"), validators=[Length(max=200)])
     phone = TelField(_l("Телефон"), validators=[Length(max=40), PhoneNumber()])
     email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress()])
+    notify_by = notify_by_field()
+    sms_consent = BooleanField(_l("Гражданинът е съгласен да получава SMS за запитването"))
     gender = gender_field()
     age_band = age_band_field()
     flags = MultiCheckboxField(
@@ -101,6 +104,8 @@ class IntakeForm(FlaskForm):
             name="" if anonymous else (self.name.data or ""),
             phone="" if anonymous else (self.phone.data or ""),
             email="" if anonymous else (self.email.data or ""),
+            notify_by="" if anonymous else (self.notify_by.data or ""),
+            sms_consent=not anonymous and bool(self.sms_consent.data),
             gender=self.gender.data,
             age_band=self.age_band.data,
             flags=list(self.flags.data or []),

@@ -24,6 +24,7 @@ from bureau.web.common.forms import (
     PhoneNumber,
     age_band_field,
     gender_field,
+    notify_by_field,
 )
 from bureau.web.common.labels import REFERRAL_RESULT_LABELS
 
@@ -66,6 +67,10 @@ class AskForm(FlaskForm):
         _l("E-mail"),
         validators=[Optional(), EmailAddress()],
         description=_l("Ако го попълните, ще ви изпратим номера и ПИН-а и там."),
+    )
+    notify_by = notify_by_field(public=True)
+    sms_consent = BooleanField(
+        _l("Съгласен/съгласна съм да получавам SMS за запитването на този телефон.")
     )
     gender = gender_field()
     age_band = age_band_field()
@@ -114,6 +119,8 @@ class AskForm(FlaskForm):
                 name=(self.name.data or "").strip(),
                 phone=(self.phone.data or "").strip(),
                 email=(self.email.data or "").strip(),
+                notify_by=self.notify_by.data or "",
+                sms_consent=bool(self.sms_consent.data),
                 gender=self.gender.data,
                 age_band=self.age_band.data,
             ),
