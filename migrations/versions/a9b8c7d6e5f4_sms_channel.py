@@ -2,7 +2,7 @@
 and the citizen's notice channel with the consent to SMS (issue 16)
 
 Revision ID: a9b8c7d6e5f4
-Revises: e8b2f4a6c1d3
+Revises: f1a2b3c4d5e6
 Create Date: 2026-11-30 09:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a9b8c7d6e5f4'
-down_revision = 'e8b2f4a6c1d3'
+down_revision = 'f1a2b3c4d5e6'
 branch_labels = None
 depends_on = None
 
