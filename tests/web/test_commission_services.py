@@ -193,3 +193,8 @@ def test_the_administrator_compares_offices_by_kind_and_department(client, login
     assert page.status_code == 200
     assert cells_of(page.text, "office_kind")[:3] == ["6", "8", "14"]  # KRS: adm., tech., all
     assert "Устройство на територията" in page.text
+
+
+def test_the_network_ignores_an_office_in_its_address(client, login, monitored):
+    login(make_user(Role.ADMIN))
+    assert client.get("/commission/network?office=NOPE").status_code == 200

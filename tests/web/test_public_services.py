@@ -166,3 +166,11 @@ def test_ratings_from_one_address_are_limited(app, kresna):
 def test_an_inactive_or_unknown_service_cannot_be_rated(client, kresna):
     assert client.post("/services/KRS/old/rate", data=RATING).status_code == 404
     assert client.get("/services/STR/sketch/rate").status_code == 404
+
+
+def test_the_error_summary_names_a_question_without_doubled_punctuation(client, kresna):
+    response = client.post("/services/KRS/sketch/rate", data={**RATING, "satisfaction": ""})
+    assert response.status_code == 422
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert "Доколко сте доволни от услугата? Изберете оценка от 1 до 5." in summary
+    assert "?:" not in summary

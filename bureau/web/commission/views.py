@@ -158,8 +158,9 @@ def report():
 @bp.get("/network")
 @requires("stats.network")
 def network():
-    """Offices side by side, every cell suppressed for the threshold."""
-    query = stats_query_or_404(request.args)
+    """Offices side by side, every cell suppressed for the threshold (every office: an
+    `office` in the address chooses nothing here)."""
+    query = stats_query_or_404({k: v for k, v in request.args.items() if k != "office"})
     offices = _offices()
     ids = [o.id for o in offices]
     tables = statistics.network(ids, query.period, k=threshold())
