@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, audit, notifications, taxonomy
 from bureau.domain.services import register
@@ -289,6 +290,15 @@ def get(answer_id: int, office: Office | None) -> Answer | None:
     return answer if answer.office_id == office.id or answer.shared else None
 
 
+def readable(answer_id: int, office: Office, field: str) -> Answer:
+    """The published answer the office may give (its own or a shared one), or a
+    DomainError on `field`: what a case may be answered with."""
+    answer = get(answer_id, office)
+    if answer is None or answer.live is None:
+        raise DomainError(_l("Изберете публикуван отговор от библиотеката."), field)
+    return answer
+
+
 def staff_list(office: Office | None, *, q: str = "", status: str = "", stale_on=None):
     """The answers an office's staff see (its own, and those shared with it), newest first;
     `q` in Cyrillic or Latin, `status` one of AnswerStatus, `stale_on` a day: only the
@@ -301,7 +311,7 @@ def staff_list(office: Office | None, *, q: str = "", status: str = "", stale_on
     if stale_on is not None:
         query = query.where(Answer.review_by < stale_on, Answer.status != A.ARCHIVED.value)
     answers = list(db.session.scalars(query))
-    return [a for a in answers if matches(_working(a), q)]
+    return [a for a in answers if matches(working(a), q)]
 
 
 def published(
@@ -310,7 +320,7 @@ def published(
     """The live answers an office's desk and public see (its own and the shared ones;
     every office's for None), by title; narrowed by category, service code or words."""
     query = select(Answer).where(Answer.live_version_id.is_not(None))
-    query = query.where(Answer.status != A.ARCHIVED.value)
+    query = query.where(Answer.status != A.ARCHIVED.value).options(selectinload(Answer.live))
     if office is not None:
         query = query.where(or_(Answer.office_id == office.id, Answer.shared))
     found = []
@@ -334,13 +344,9 @@ def live(answer: Answer) -> Content:
     return _content(answer.live.content)
 
 
-def _working(answer: Answer) -> Content:
-    return Content(**{key: getattr(answer, key) for key in ANSWER_FIELDS})
-
-
 def working(answer: Answer) -> Content:
     """The working copy, as its authors and reviewer see it."""
-    return _working(answer)
+    return Content(**{key: getattr(answer, key) for key in ANSWER_FIELDS})
 
 
 def _content(values: dict) -> Content:
@@ -359,7 +365,8 @@ def matches(content: Content, q: str) -> bool:
         return True
     typed = search_key(words) or ""
     haystack = " ".join([content.title, content.title_en, content.body, content.documents])
-    return all(word in (search_key(haystack) or "") for word in typed.split())
+    searched = search_key(haystack) or ""
+    return all(word in searched for word in typed.split())
 
 
 def local_part(answer: Answer, office: Office | None) -> str:

@@ -133,9 +133,7 @@ def validate(data: IntakeData, office: Office) -> tuple:
         _validate_citizen(data, office)
     about = service.checked(office, data.service, data.problems)
     if data.answered_with is not None:
-        answer = library.get(data.answered_with, office)
-        if answer is None or answer.live is None or answer.status == "archived":
-            raise DomainError(_l("Изберете публикуван отговор от библиотеката."), "answered_with")
+        library.readable(data.answered_with, office, "answered_with")
     return category, subcategory, settlement, about
 
 

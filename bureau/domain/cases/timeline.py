@@ -49,10 +49,7 @@ def set_public_reply(
     _require_open_work(case, actor, expected_version)
     case.public_reply = _text(body, "body", _l("Напишете отговора до гражданина."))
     if answer_id is not None:
-        answer = library.get(answer_id, case.office)
-        if answer is None or answer.live is None:
-            raise DomainError(_l("Изберете публикуван отговор от библиотеката."), "answer")
-        case.answer = answer
+        case.answer = library.readable(answer_id, case.office, "answer")
         records.note_answer(case)
     audit.case_changed(case, "reply", actor)
     return _event(case, actor, EventKind.REPLY, body=case.public_reply)
