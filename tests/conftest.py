@@ -88,14 +88,36 @@ def migrated_database(database_uri) -> str:
 def empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        _empty_postgresql(tables)
     else:
         # Answers and their versions refer to each other: checked once all rows are gone.
         db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
         for table in tables:
             db.session.execute(text(f'DELETE FROM "{table}"'))
     db.session.commit()
+
+
+def _empty_postgresql(tables: list[str]) -> None:
+    """Delete the rows of the tables that hold any and restart every used sequence.
+
+    A TRUNCATE of all 40-odd tables costs a new file per table and index each time
+    (0.1-1 s a test); most tests touch a handful of tables. Foreign-key triggers are
+    off while deleting (the session is the superuser's), so the order does not matter.
+    """
+    probe = " UNION ALL ".join(
+        f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables
+    )
+    filled = list(db.session.scalars(text(probe)))
+    if filled:
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in filled:
+            db.session.execute(text(f'DELETE FROM "{table}"'))
+    db.session.execute(
+        text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)"
+            " FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        )
+    )
 
 
 class Client(FlaskClient):
