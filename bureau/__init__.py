@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         admin,
         answers,
+        evidence,
         api,
         cases,
         commission,
@@ -94,7 +95,8 @@ def register_blueprints(app: Flask) -> None:
     )
     from bureau.web.common import errors, labels, navigation
 
-    for area in (public, account, desk, cases, answers, experts, commission, admin, api):
+    areas = (public, account, desk, cases, answers, evidence, experts, commission, admin, api)
+    for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(errors.bp)
     app.context_processor(navigation.template_globals)

@@ -129,6 +129,10 @@ def from_env(instance_path: str) -> dict:
         # this term, "no answer" after twice it), and the days its link stays valid.
         "REFERRAL_ACK_DAYS": int(os.environ.get("BUREAU_REFERRAL_ACK_DAYS", "5")),
         "REFERRAL_LINK_DAYS": int(os.environ.get("BUREAU_REFERRAL_LINK_DAYS", "60")),
+        # Action plans: reviewed every so many months; impact compares as many months
+        # before and after a recommendation was accepted (or implemented).
+        "PLAN_REVIEW_MONTHS": int(os.environ.get("BUREAU_PLAN_REVIEW_MONTHS", "6")),
+        "IMPACT_WINDOW_MONTHS": int(os.environ.get("BUREAU_IMPACT_WINDOW_MONTHS", "6")),
         **security_settings(),
     }
 

@@ -33,7 +33,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "feedback.comments": frozenset({C}),  # free-text comments may name people
     "stats.view": frozenset({M, C, A}),  # anonymised statistics only
     "stats.export": frozenset({M, C, A}),
-    "recommendation.edit": frozenset({M}),  # the commission's register
+    "recommendation.edit": frozenset({M}),  # the register: drafts, plans, discussion
+    "evidence.flag": frozenset({E, C}),  # flag a case as evidence: a vignette, no names
+    "evidence.review": frozenset({C}),  # approve a vignette for the commission, or return it
     "stats.network": frozenset({A}),  # offices side by side
     "mail.outbox": frozenset({C, A}),  # mail that fails: recipients and errors, a "retry"
     "services.edit": frozenset({C, A}),  # the register of the municipality's services

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from bureau.demo import answers as demo_answers
+from bureau.demo import recommendations as demo_recommendations
 from bureau.demo import data
 from bureau.domain import accounts, clock, experts, offices, taxonomy
 from bureau.domain.answers import library
@@ -98,6 +99,8 @@ def load_demo(n_cases, seed, network):
         click.echo(
             f"Statistics summary rebuilt: {months} months in {time.perf_counter() - started:.1f} s."
         )
+    demo_recommendations.load(office)  # after the cases: evidence is flagged from them
+    db.session.commit()
     _echo_logins_and_receipt()
 
 

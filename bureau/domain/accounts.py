@@ -191,7 +191,14 @@ def reset_password(user: User, *, new: str, hash_method: str = "scrypt") -> None
 
 
 def update_user(
-    user: User, *, name: str, role: Role | str, office: Office | None, active: bool, language: str
+    user: User,
+    *,
+    name: str,
+    role: Role | str,
+    office: Office | None,
+    active: bool,
+    language: str,
+    secretary: bool = False,
 ) -> None:
     """The administrator edits an account; deactivation ends its sessions at once."""
     role = Role(role)
@@ -213,6 +220,7 @@ def update_user(
         active,
         language,
     )
+    user.commission_secretary = bool(secretary) and role == Role.COMMISSION
 
 
 USER_SORTS = {

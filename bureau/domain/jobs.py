@@ -29,6 +29,7 @@ from bureau.domain import (
 )
 from bureau.domain.answers import library
 from bureau.domain.cases import lifecycle, receipts, routing
+from bureau.domain.recommendations import plans
 from bureau.domain.statistics import digest, records
 from bureau.extensions import db, mail
 from bureau.models import Inquiry, OutboxMessage, utcnow
@@ -64,6 +65,7 @@ def run(now: datetime | None = None, today: date | None = None) -> Report:
     referrals.remind_institutions(today or clock.sofia_today())  # once, then "no answer"
     digest.send_monthly_digest(today or clock.sofia_today())  # once per office and month
     library.remind_owners(today or clock.sofia_today())  # stale answers: weekly at most
+    plans.remind_reviews(today or clock.sofia_today())  # action plans: once per due review
     privacy.purge_expired(today or clock.sofia_today())  # retention: once a day
     throttle.purge()  # guessing and rate-limit counters that ran out
     receipts.purge()  # PINs never shown, past their minutes

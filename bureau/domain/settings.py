@@ -36,6 +36,8 @@ class Settings:
     upload_folder: str = "instance/uploads"
     referral_ack_days: int = 5  # working days an institution has to acknowledge a referral
     referral_link_days: int = 60  # how long an institution's link stays valid
+    plan_review_months: int = 6  # an open action plan is reviewed this often
+    impact_window_months: int = 6  # impact compares this many months before and after
     # Throttle rates by setting name (throttle.DEFAULTS for those not set).
     rates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -60,6 +62,8 @@ class Settings:
             retention_months=int(config.get("RETENTION_MONTHS", 24)),
             upload_folder=str(config.get("UPLOAD_FOLDER", "instance/uploads")),
             referral_ack_days=int(config.get("REFERRAL_ACK_DAYS", 5)),
+            plan_review_months=int(config.get("PLAN_REVIEW_MONTHS", 6)),
+            impact_window_months=int(config.get("IMPACT_WINDOW_MONTHS", 6)),
             referral_link_days=int(config.get("REFERRAL_LINK_DAYS", 60)),
             rates=MappingProxyType(rates),
         )

@@ -25,9 +25,19 @@ from bureau.models.outbox import OutboxMessage, SmsCapWarning
 from bureau.models.privacy import AnonymisedCase, ErasureRequest, RetentionRun
 from bureau.models.receipt import KeptForm, Receipt
 from bureau.models.recommendation import (
+    Action,
+    ActionNote,
+    ActionStatus,
+    CommentState,
+    EvidenceItem,
+    EvidenceProblem,
+    EvidenceState,
+    PlanReview,
     Recommendation,
+    RecommendationComment,
     RecommendationResponse,
     RecommendationStatus,
+    SavedView,
 )
 from bureau.models.referral import INSTITUTION_KINDS, Institution, Referral, ReferralRecord
 from bureau.models.security import RecoveryCode, TotpCredential
@@ -47,6 +57,16 @@ from bureau.models.throttle import RateLimitCounter, ThrottleBucket
 from bureau.models.user import ApiToken, Role, User
 
 __all__ = [
+    "Action",
+    "ActionNote",
+    "ActionStatus",
+    "CommentState",
+    "EvidenceItem",
+    "EvidenceProblem",
+    "EvidenceState",
+    "PlanReview",
+    "RecommendationComment",
+    "SavedView",
     "ANSWER_FIELDS",
     "Answer",
     "AnswerLocal",

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
+    # A commission member who keeps the commission's papers: reminded of plan reviews.
+    commission_secretary: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(5), default="bg")
     # Bumped on logout, deactivation and password reset: every older session cookie dies.
     session_version: Mapped[int] = mapped_column(default=1)

@@ -18,9 +18,12 @@ from bureau.domain.services import register
 from bureau.extensions import db
 from bureau.models import (
     Category,
+    EvidenceItem,
+    EvidenceState,
     Office,
     Recommendation,
     RecommendationResponse,
+    SavedView,
     Service,
     User,
 )
@@ -49,6 +52,8 @@ class Draft:
     evidence_from: date
     evidence_to: date
     services: list[str] = field(default_factory=list)  # codes of the office's register
+    evidence: list[int] = field(default_factory=list)  # approved evidence items' ids
+    views: list[int] = field(default_factory=list)  # ids of frozen statistics views
 
 
 def for_office(office: Office, *, public_only: bool = False) -> list[Recommendation]:
@@ -94,7 +99,9 @@ def get(recommendation_id: int, *, public_only: bool = False) -> Recommendation:
 def create(office: Office, draft: Draft, *, actor: User) -> Recommendation:
     """A new draft recommendation of the office's commission."""
     _validate(draft, office)
-    recommendation = Recommendation(office_id=office.id, created_by_id=actor.id, **vars(draft))
+    fields, cited = _split(draft)
+    recommendation = Recommendation(office_id=office.id, created_by_id=actor.id, **fields)
+    recommendation.evidence, recommendation.views = cited
     db.session.add(recommendation)
     db.session.flush()
     return recommendation
@@ -108,8 +115,10 @@ def update(
     if recommendation.status != Status.DRAFT:
         raise DomainError(_l("Само чернова може да се редактира."))
     _validate(draft, recommendation.office)
-    for key, value in vars(draft).items():
+    fields, cited = _split(draft)
+    for key, value in fields.items():
         setattr(recommendation, key, value)
+    recommendation.evidence, recommendation.views = cited
     db.session.flush()
     return recommendation
 
@@ -158,6 +167,21 @@ def services_named(recommendation: Recommendation) -> list[Service]:
     return sorted(found, key=lambda s: s.name.casefold())
 
 
+def _split(draft: Draft) -> tuple[dict, tuple[list, list]]:
+    """The recommendation's own fields, and what it cites (checked by _validate)."""
+    fields = {k: v for k, v in vars(draft).items() if k not in ("evidence", "views")}
+    evidence = [db.session.get(EvidenceItem, i) for i in draft.evidence]
+    views = [db.session.get(SavedView, i) for i in draft.views]
+    return fields, (evidence, views)
+
+
+def citable_evidence(office_id: int) -> list[EvidenceItem]:
+    query = select(EvidenceItem).where(
+        EvidenceItem.office_id == office_id, EvidenceItem.state == EvidenceState.APPROVED.value
+    )
+    return list(db.session.scalars(query.order_by(EvidenceItem.id.desc())))
+
+
 def _validate(draft: Draft, office: Office) -> None:
     draft.title, draft.addressee = draft.title.strip(), draft.addressee.strip()
     draft.text = draft.text.strip()
@@ -175,6 +199,13 @@ def _validate(draft: Draft, office: Office) -> None:
         codes = {s.code for s in register.of_office(office.id)}
         if not set(draft.services) <= codes:
             raise DomainError(_l("Изберете услуги от регистъра на общината."), "services")
+    draft.evidence = list(dict.fromkeys(draft.evidence or []))
+    if not set(draft.evidence) <= {e.id for e in citable_evidence(office.id)}:
+        raise DomainError(_l("Цитирайте само одобрени доказателства на офиса."), "evidence")
+    draft.views = list(dict.fromkeys(draft.views or []))
+    views = select(SavedView.id).where(SavedView.office_id == office.id)
+    if not set(draft.views) <= set(db.session.scalars(views)):
+        raise DomainError(_l("Цитирайте само запазени таблици на офиса."), "views")
     if draft.evidence_to < draft.evidence_from:
         raise DomainError(_l("Началният месец е след крайния."), "evidence_to")
     draft.evidence_from = draft.evidence_from.replace(day=1)

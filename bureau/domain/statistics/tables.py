@@ -156,6 +156,11 @@ def _settlements(office_ids: list[int]) -> dict[str, int | None]:
     return {ekatte: population for ekatte, population in rows}
 
 
+def population(office_ids: list[int]) -> int:
+    """The inhabitants of the offices' settlements (those with a population given)."""
+    return sum(p or 0 for p in _settlements(office_ids).values())
+
+
 def _category_month(monthly, period: Period, categories: list[str], k: int) -> Published:
     counts = Counts()
     for _office_id, month, category, count in monthly:

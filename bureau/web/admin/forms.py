@@ -51,6 +51,10 @@ class UserForm(FlaskForm):
     )
     language = SelectField(_l("Език"), choices=LANGUAGE_LABELS)
     active = BooleanField(_l("Активен"), default=True)
+    commission_secretary = BooleanField(
+        _l("Секретар на комисията"),
+        description=_l("Получава напомнянията за прегледите на плановете за действие."),
+    )
     password = PasswordField(_l("Парола"), validators=[Optional(), Length(max=128)])
 
     def __init__(self, *args, **kwargs):

@@ -73,7 +73,8 @@ def edit_user(user_id: int):
 
     def update():
         data = values(form, "name", "role", "active", "language")
-        accounts.update_user(user, office=form.chosen_office(), **data)
+        secretary = form.commission_secretary.data
+        accounts.update_user(user, office=form.chosen_office(), secretary=secretary, **data)
 
     if submit(form, update):
         audit.log("admin.user_updated", user, role=user.role.value, active=user.active)

@@ -11,7 +11,7 @@ from bureau.domain.cases import feedback
 from bureau.domain.text import MAX_TEXT
 from bureau.web.common.feedback_forms import NOT_ANSWERED, SOLVED, YES_NO, FeedbackForm
 from bureau.web.common.forms import LongText, problems_field, service_field
-from bureau.web.common.labels import CONTACT_LABELS, OUTCOME_LABELS
+from bureau.web.common.labels import CONTACT_LABELS, EVIDENCE_PROBLEMS, OUTCOME_LABELS
 
 
 class VersionedForm(FlaskForm):
@@ -77,6 +77,26 @@ class ServiceLinkForm(VersionedForm):
 
     service = service_field()
     problems = problems_field()
+
+
+class EvidenceForm(FlaskForm):
+    """A case flagged as evidence of a systemic problem: codes and an anonymised vignette."""
+
+    problem = SelectField(
+        _l("Вид на проблема"),
+        choices=[("", _l("— изберете —")), *EVIDENCE_PROBLEMS.items()],
+        validators=[DataRequired(_l("Изберете вида на проблема."))],
+    )
+    category = SelectField(_l("Категория"), validate_choice=False)
+    service = service_field()
+    vignette = LongText(
+        _l("Описание без лични данни"),
+        description=_l(
+            "Какво се е случило и защо показва системен проблем — без имена, телефони, "
+            "адреси, ЕГН и номер на случая. Комисията вижда само това описание."
+        ),
+        validators=[DataRequired(_l("Опишете случая.")), Length(max=3000)],
+    )
 
 
 class ReferralForm(FlaskForm):

@@ -30,12 +30,13 @@ from bureau.domain.cases import (
     service,
     timeline,
 )
+from bureau.domain.recommendations import evidence, vignettes
 from bureau.extensions import db
 from bureau.models import Inquiry, Referral, Role, Status, problem_codes
 from bureau.permissions import can, requires
 from bureau.web.cases import forms
 from bureau.web.common import audit, casework, params
-from bureau.web.common.forms import form_error, service_choices
+from bureau.web.common.forms import form_error, service_choices, vignette_warning
 from bureau.web.common.kept_forms import keeps_typed
 from bureau.web.common.loaders import case_or_404, case_page
 from bureau.web.common.urls import list_args
@@ -126,6 +127,7 @@ def _page(case: Inquiry, status: int = 200, **posted):
     )
     service_link.service.choices = service_choices(case.office, str(get_locale()), case.service)
     context = {
+        **_evidence(case, posted.get("evidence")),
         "inquiry": case,
         "assign": posted.get("assign") or forms.AssignForm(formdata=None, data=version),
         "decline": posted.get("decline") or forms.DeclineForm(formdata=None, data=version),
@@ -270,6 +272,44 @@ def link_service(case: Inquiry, form: forms.ServiceLinkForm) -> None:
         actor=current_user,
         expected_version=form.expected_version(),
     )
+
+
+def _evidence(case: Inquiry, form: forms.EvidenceForm | None) -> dict:
+    """The case's evidence items and the form to flag it (open when the case was escalated)."""
+    if not can(current_user, "evidence.flag", case):
+        return {"evidence_form": None}
+    if form is None:
+        data = {
+            "category": case.category.code,
+            "service": case.service.code if case.service else "",
+        }
+        form = forms.EvidenceForm(formdata=None, data=data)
+    form.category.choices = _category_choices()
+    form.service.choices = service_choices(case.office, str(get_locale()), case.service)
+    return {
+        "evidence_form": form,
+        "evidence_items": evidence.for_case(case),
+        "evidence_proposed": evidence.proposed(case),
+    }
+
+
+def _category_choices() -> list:
+    locale = str(get_locale())
+    return [(c.code, c.label(locale)) for c in taxonomy.categories(subcategories=False)]
+
+
+@step("evidence", "evidence.flag", forms.EvidenceForm, _l("Случаят е отбелязан като "
+      "доказателство. Координаторът ще прегледа описанието."))  # fmt: skip
+def flag_evidence(case: Inquiry, form: forms.EvidenceForm) -> None:
+    draft = evidence.EvidenceDraft(
+        problem=form.problem.data,
+        category=form.category.data or "",
+        service=form.service.data or None,
+        vignette=form.vignette.data or "",
+    )
+    item = evidence.flag(case, draft, actor=current_user)
+    if found := vignettes.findings(item.vignette):
+        flash(vignette_warning(found), "warning")
 
 
 def _referral_form() -> forms.ReferralForm:

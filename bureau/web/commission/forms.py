@@ -15,10 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Regexp
 
-from bureau.domain import taxonomy
-from bureau.domain.recommendations import Draft
+from bureau.domain import recommendations, taxonomy
+from bureau.domain.recommendations import Draft, frozen
 from bureau.domain.services import register
 from bureau.models import Office
+from bureau.web.common.forms import MultiCheckboxField
+from bureau.web.common.labels import EVIDENCE_PROBLEMS
 
 MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Въведете месец във вида ГГГГ-ММ."))
 
@@ -58,6 +60,18 @@ class RecommendationForm(FlaskForm):
         description=_l("От регистъра на услугите на общината."),
         validate_choice=False,
     )
+    evidence = MultiCheckboxField(
+        _l("Доказателства от случаите"),
+        description=_l("Одобрени анонимизирани описания на случаи."),
+        coerce=int,
+        validate_choice=False,
+    )
+    views = MultiCheckboxField(
+        _l("Запазени таблици от статистиката"),
+        description=_l("Таблиците остават такива, каквито са били при запазването."),
+        coerce=int,
+        validate_choice=False,
+    )
     version = HiddenField()
 
     def __init__(self, office: Office, *args, **kwargs):
@@ -66,6 +80,11 @@ class RecommendationForm(FlaskForm):
         self.categories.choices = [(c.code, c.label(locale)) for c in taxonomy.categories()]
         services = sorted(register.of_office(office.id), key=lambda s: s.label(locale).casefold())
         self.services.choices = [(s.code, s.label(locale)) for s in services]
+        self.evidence.choices = [
+            (e.id, f"{EVIDENCE_PROBLEMS.get(e.problem, e.problem)}: {_short(e.vignette)}")
+            for e in recommendations.citable_evidence(office.id)
+        ]
+        self.views.choices = [(v.id, v.title) for v in frozen.of_office(office.id)]
 
     def draft(self) -> Draft:
         return Draft(
@@ -76,6 +95,8 @@ class RecommendationForm(FlaskForm):
             evidence_from=_month(self.evidence_from.data),
             evidence_to=_month(self.evidence_to.data),
             services=list(self.services.data or []),
+            evidence=list(self.evidence.data or []),
+            views=list(self.views.data or []),
         )
 
 
@@ -84,6 +105,45 @@ class ResponseForm(FlaskForm):
     on = DateField(_l("Дата"), validators=[DataRequired(_l("Въведете дата."))])
     text = TextAreaField(_l("Отговор или бележка"), validators=[Length(max=20000)])
     version = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    what = TextAreaField(
+        _l("Действие"),
+        validators=[DataRequired(_l("Опишете действието.")), Length(max=2000)],
+    )
+    responsible = StringField(
+        _l("Отговаря"),
+        description=_l("Отдел или длъжност, например „Дирекция „Местни данъци и такси““."),
+        validators=[DataRequired(_l("Посочете кой отговаря.")), Length(max=200)],
+    )
+    due_on = DateField(_l("Срок"), validators=[DataRequired(_l("Въведете срок."))])
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField(_l("Нов статус"), validate_choice=False)
+    on = DateField(_l("Дата"), validators=[DataRequired(_l("Въведете дата."))])
+    reason = TextAreaField(_l("Причина (ако отпада)"), validators=[Length(max=2000)])
+    version = HiddenField()
+
+
+class ActionNoteForm(FlaskForm):
+    text = TextAreaField(
+        _l("Напредък"), validators=[DataRequired(_l("Опишете напредъка.")), Length(max=5000)]
+    )
+    on = DateField(_l("Дата"), validators=[DataRequired(_l("Въведете дата."))])
+
+
+class ReviewForm(FlaskForm):
+    text = TextAreaField(
+        _l("Заключение от прегледа"),
+        validators=[DataRequired(_l("Запишете заключението.")), Length(max=10000)],
+    )
+    on = DateField(_l("Дата на прегледа"), validators=[DataRequired(_l("Въведете дата."))])
+
+
+def _short(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def _month(value: str) -> date:

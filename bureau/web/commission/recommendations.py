@@ -4,22 +4,29 @@ commission blueprint of views.py)."""
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from bureau.domain import DomainError, NotFound, recommendations, statistics
 from bureau.domain.clock import sofia_today
-from bureau.domain.recommendations import NEXT, STALE
-from bureau.domain.statistics import Period
+from bureau.domain.recommendations import NEXT, STALE, plans
+from bureau.domain.statistics import Period, impact
 from bureau.extensions import db
-from bureau.models import RecommendationStatus
+from bureau.models import RecommendationStatus, Service
 from bureau.permissions import can, requires
-from bureau.web.commission.forms import RecommendationForm, ResponseForm
+from bureau.web.commission.forms import (
+    ActionForm,
+    ActionNoteForm,
+    RecommendationForm,
+    ResponseForm,
+    ReviewForm,
+)
 from bureau.web.commission.views import bp, threshold
 from bureau.web.common import audit, params
 from bureau.web.common.forms import form_error, status_of, submit
-from bureau.web.common.labels import RECOMMENDATION_STATUS, Labels
+from bureau.web.common.labels import RECOMMENDATION_STATUS, Labels, months_label
 from bureau.web.common.loaders import stats_query_or_404
 
 STATUS_LABELS = RECOMMENDATION_STATUS
@@ -81,6 +88,8 @@ def edit_recommendation(recommendation_id: int):
         form.evidence_from.data = f"{recommendation.evidence_from:%Y-%m}"
         form.evidence_to.data = f"{recommendation.evidence_to:%Y-%m}"
         form.version.data = str(recommendation.version)
+        form.evidence.data = [e.id for e in recommendation.evidence]
+        form.views.data = [v.id for v in recommendation.views]
     else:
 
         def update():
@@ -150,11 +159,19 @@ def _response_form(recommendation) -> ResponseForm:
     return form
 
 
-def _render_show(recommendation, form):
+def _render_show(recommendation, form, **posted):
+    """The recommendation's page; a refused form (`posted`) shown as it was typed."""
+    from bureau.web.commission.plans import status_form
+
     labels = Labels([recommendation.office_id])
     table = evidence_table(
         recommendation.office, recommendation.evidence_from, recommendation.evidence_to
     )
+    today = sofia_today()
+    status_forms = {a.id: status_form(a, formdata=False) for a in recommendation.actions}
+    status_forms.update(posted.get("status_forms", {}))
+    action_form = posted.get("action_form") or ActionForm(formdata=None)
+    review_form = posted.get("review_form") or ReviewForm(formdata=None, data={"on": today})
     return render_template(
         "commission/recommendation.html",
         recommendation=recommendation,
@@ -163,7 +180,30 @@ def _render_show(recommendation, form):
         labels=labels,
         evidence=table,
         statuses=STATUS_LABELS,
+        today=today,
+        has_plan=plans.has_plan(recommendation),
+        next_review=plans.next_review(recommendation),
+        action_form=action_form,
+        status_forms=status_forms,
+        note_forms=posted.get("note_forms", {}),
+        note_form=lambda: ActionNoteForm(formdata=None, data={"on": today}),
+        review_form=review_form,
+        impact=impact.measure(recommendation, k=threshold(), today=today),
+        reading=impact.reading,
+        indicator_names=impact.NAMES,
+        impact_number=impact.number,
+        months_label=months_label,
+        subject_label=lambda subject: _subject_label(subject, labels),
     )
+
+
+def _subject_label(subject: str, labels: Labels) -> str:
+    """ "category:local_taxes" → the category's label; "service:12" → the service's name."""
+    kind, _sep, code = subject.partition(":")
+    if kind == "category":
+        return labels.row("category", code)
+    service = db.session.get(Service, int(code))
+    return service.label(str(get_locale())) if service else code
 
 
 def evidence_table(office, first: date, last: date):

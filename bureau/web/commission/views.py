@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from bureau.domain import recommendations, statistics
 from bureau.domain.clock import sofia_today
+from bureau.domain.recommendations import discussion, plans
 from bureau.domain.statistics import Filters, cube, funder, services
 from bureau.domain.statistics.query import PERIOD_KINDS, StatsQuery
 from bureau.extensions import db
@@ -45,6 +46,7 @@ def _board(query: StatsQuery) -> statistics.Dashboard:
 def dashboard():
     query = stats_query_or_404(request.args)
     board = _board(query)
+    today = sofia_today()
     return render_template(
         "commission/dashboard.html",
         board=board,
@@ -52,6 +54,11 @@ def dashboard():
         labels=Labels([query.office.id]),
         offices=_offices(),
         kinds=PERIOD_KINDS,
+        freeze=True,
+        overdue_actions=plans.overdue_actions(query.office.id, today),
+        due_reviews=plans.due_reviews(query.office.id, today),
+        waiting_comments=discussion.waiting(query.office.id),
+        today=today,
     )
 
 

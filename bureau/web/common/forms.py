@@ -5,12 +5,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import ValidationError
 
 from bureau.domain import DomainError, citizens, emails, text
 from bureau.domain.cases import intake
+from bureau.domain.recommendations.vignettes import KINDS
 from bureau.domain.services import register
 from bureau.domain.services.register import search_text
 from bureau.models import AgeBand, Gender, Office, Service, ServiceProblem
@@ -155,3 +157,9 @@ def sent_before(form, offices: list, actor):
     if not form.is_submitted() or "csrf_token" in form.errors:
         return None
     return intake.logged_with(form.token.data, offices, actor)
+
+
+def vignette_warning(found) -> str:
+    """What in a vignette looks like personal data, for the person who wrote or reviews it."""
+    parts = ", ".join(f"„{f.text[:60]}“ ({KINDS[f.kind]})" for f in found[:8])
+    return _("Описанието съдържа нещо, което прилича на лични данни: %(parts)s.", parts=parts)

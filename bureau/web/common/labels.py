@@ -159,6 +159,29 @@ SERVICE_COLUMNS = {
     "discourteous": _l("Неучтиви служители"),
     "extra_payment": _l("Искано плащане извън таксата"),
 }
+EVIDENCE_PROBLEMS = {
+    "term_exceeded": _l("Просрочен законов срок"),
+    "unclear_requirements": _l("Неясни изисквания или документи"),
+    "fee": _l("Такси и разходи"),
+    "staff_treatment": _l("Отношение на служителите"),
+    "access": _l("Достъп (работно време, разстояние, достъпност)"),
+    "online_information": _l("Липсва информация онлайн"),
+    "corruption": _l("Корупция или конфликт на интереси"),
+    "regulation_gap": _l("Липсващо, неясно или несправедливо правило"),
+    "coordination": _l("Институциите препращат гражданина помежду си"),
+    "other": _l("Друго"),
+}
+EVIDENCE_STATE_LABELS = {
+    "pending": _l("чака одобрение"),
+    "approved": _l("одобрено"),
+    "rejected": _l("върнато"),
+}
+ACTION_STATUS_LABELS = {
+    "planned": _l("планирано"),
+    "in_progress": _l("в изпълнение"),
+    "done": _l("изпълнено"),
+    "dropped": _l("отпаднало"),
+}
 ANSWER_STATUS_LABELS = {
     "draft": _l("чернова"),
     "in_review": _l("за одобрение"),
@@ -211,6 +234,9 @@ def template_globals() -> dict:
         "referral_state_label": lambda c: label(REFERRAL_STATE_LABELS, c),
         "referral_result_label": lambda c: label(REFERRAL_RESULT_LABELS, c),
         "institution_kind_label": lambda c: label(INSTITUTION_KIND_LABELS, c),
+        "evidence_problem_label": lambda c: label(EVIDENCE_PROBLEMS, c),
+        "evidence_state_label": lambda c: label(EVIDENCE_STATE_LABELS, c),
+        "action_status_label": lambda c: label(ACTION_STATUS_LABELS, c),
     }
 
 

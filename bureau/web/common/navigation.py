@@ -41,6 +41,13 @@ NAVIGATION = [
         menu="admin",
     ),
     NavItem(
+        "evidence.flag",
+        "evidence.index",
+        _l("Доказателства"),
+        _l("Случаи, отбелязани като доказателство за системен проблем."),
+        menu="admin",
+    ),
+    NavItem(
         "dashboard.operations",
         "cases.dashboard",
         _l("Табло"),
@@ -79,6 +86,13 @@ NAVIGATION = [
         "commission.recommendations",
         _l("Препоръки"),
         _l("Регистър на препоръките на комисията."),
+        menu="stats",
+    ),
+    NavItem(
+        "recommendation.edit",
+        "commission.evidence_list",
+        _l("Доказателства"),
+        _l("Одобрени описания на случаи, без лични данни."),
         menu="stats",
     ),
     *(
