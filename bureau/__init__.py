@@ -85,11 +85,11 @@ def register_blueprints(app: Flask) -> None:
         account,
         admin,
         answers,
-        evidence,
         api,
         cases,
         commission,
         desk,
+        evidence,
         experts,
         public,
     )

@@ -104,9 +104,7 @@ def _empty_postgresql(tables: list[str]) -> None:
     (0.1-1 s a test); most tests touch a handful of tables. Foreign-key triggers are
     off while deleting (the session is the superuser's), so the order does not matter.
     """
-    probe = " UNION ALL ".join(
-        f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables
-    )
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
     filled = list(db.session.scalars(text(probe)))
     if filled:
         db.session.execute(text("SET LOCAL session_replication_role = replica"))

@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from bureau.demo import answers as demo_answers
-from bureau.demo import recommendations as demo_recommendations
 from bureau.demo import data
+from bureau.demo import recommendations as demo_recommendations
 from bureau.domain import accounts, clock, experts, offices, taxonomy
 from bureau.domain.answers import library
 from bureau.domain.services import importing, register

@@ -2,10 +2,10 @@
 
 Anonymising a case removes every personal datum it holds — the link to the citizen,
 the description, resolution and public reply, the bodies of notes, contacts, replies
-and referrals, attachments (files and rows), the feedback comment and the case's
-e-mails in the outbox — and keeps the reference, the coded fields and the StatRecord,
-so no figure already reported changes. A citizen's identity is forgotten once none of
-their cases still needs it.
+and referrals, attachments (files and rows), the feedback comment, the case's e-mails in
+the outbox and its vignettes not yet approved — and keeps the reference, the coded fields
+and the StatRecord, so no figure already reported changes. A citizen's identity is
+forgotten once none of their cases still needs it.
 """
 
 import logging
@@ -29,6 +29,8 @@ from bureau.models import (
     ErasureRequest,
     Event,
     EventKind,
+    EvidenceItem,
+    EvidenceState,
     Feedback,
     FeedbackLink,
     Inquiry,
@@ -116,6 +118,12 @@ def anonymise_case(case: Inquiry, *, reason: str, erasure: ErasureRequest | None
     db.session.execute(update(Feedback).where(Feedback.inquiry_id == case.id).values(comment=None))
     db.session.execute(delete(FeedbackLink).where(FeedbackLink.inquiry_id == case.id))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.inquiry_id == case.id))
+    # A vignette not yet approved may still name someone: it goes. An approved one was
+    # checked to hold no personal data and may be cited: it stays, cut from the case.
+    of_case = EvidenceItem.inquiry_id == case.id
+    approved = EvidenceItem.state == EvidenceState.APPROVED.value
+    db.session.execute(delete(EvidenceItem).where(of_case, ~approved))
+    db.session.execute(update(EvidenceItem).where(of_case).values(inquiry_id=None))
     _delete_attachments(case)
     db.session.add(
         AnonymisedCase(

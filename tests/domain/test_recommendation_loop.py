@@ -10,7 +10,7 @@ from bureau.domain import DomainError, jobs, recommendations, settings
 from bureau.domain.recommendations import Draft, evidence, plans
 from bureau.domain.statistics import impact
 from bureau.extensions import db
-from bureau.models import OutboxMessage, Role
+from bureau.models import Inquiry, OutboxMessage, Role
 from tests.domain.test_statistics import log
 from tests.factories import make_inquiry, make_office, make_user
 
@@ -250,3 +250,18 @@ def test_the_window_is_a_setting(people, app):
         measured = impact.measure(made, k=5, today=date(2026, 11, 30))
     assert measured.months == 3
     assert (measured.before.start, measured.after.end) == (date(2024, 11, 1), date(2025, 6, 1))
+
+
+def test_erasure_removes_waiting_vignettes_and_cuts_approved_ones_from_the_case(people):
+    from bureau.domain import privacy
+    from bureau.models import EvidenceItem
+
+    waiting = flagged(people)
+    approved = flagged(people)
+    evidence.approve(approved, version=approved.version, actor=people["coordinator"],
+                     checked=True)  # fmt: skip
+    for item in (waiting, approved):
+        privacy.anonymise_case(db.session.get(Inquiry, item.inquiry_id), reason="test")
+    db.session.commit()
+    left = db.session.scalars(select(EvidenceItem)).all()
+    assert [(i.id, i.inquiry_id, i.vignette) for i in left] == [(approved.id, None, VIGNETTE)]

@@ -135,8 +135,13 @@ def test_the_commission_cites_evidence_and_a_frozen_table(app, team):
 
 def test_hostile_frozen_table_requests_are_refused(app, team):
     member = signed_in(app, team["member"])
-    for form in ({"table": "nope"}, {"table": "channel", "year": "99999999"},
-                 {"table": "channel\x00", "period": "year"}, {"table": "x" * 5_000_000}):  # fmt: skip
+    hostile = [
+        {"table": "nope"},
+        {"table": "channel", "year": "99999999"},
+        {"table": "channel\x00", "period": "year"},
+        {"table": "x" * 5_000_000},
+    ]
+    for form in hostile:
         assert member.post("/commission/views/", data=form).status_code in (400, 404, 413)
     surrogate = member.post("/commission/views/", data="table=%ED%A0%80&period=year",
                             content_type="application/x-www-form-urlencoded")  # fmt: skip
@@ -168,22 +173,28 @@ def test_an_accepted_recommendation_gets_an_action_plan_and_overdue_actions_show
     url = f"/commission/recommendations/{made.id}"
     for what, due in (("Списък онлайн", today + timedelta(days=30)),
                       ("Гише следобед", today - timedelta(days=10))):  # fmt: skip
-        response = member.post(f"{url}/actions", data={
-            "what": what, "responsible": "Дирекция МДТ", "due_on": due.isoformat()})
+        response = member.post(
+            f"{url}/actions",
+            data={"what": what, "responsible": "Дирекция МДТ", "due_on": due.isoformat()},
+        )
         assert response.status_code == 303, response.text
     refused = member.post(f"{url}/actions", data={"what": "Без срок", "responsible": "X"})
     assert refused.status_code == 422 and "Без срок" in refused.text
     late = db.session.query(Action).filter_by(what="Гише следобед").one()
     assert "Гише следобед" in member.get("/commission/").text  # overdue, on the home page
-    moved = member.post(f"{url}/actions/{late.id}/status", data={
-        "status": "dropped", "on": today.isoformat(), "version": late.version})
+    moved = member.post(
+        f"{url}/actions/{late.id}/status",
+        data={"status": "dropped", "on": today.isoformat(), "version": late.version},
+    )
     assert moved.status_code == 422  # a drop needs a reason
     moved = member.post(f"{url}/actions/{late.id}/status", data={
         "status": "dropped", "reason": "Няма служител.", "on": today.isoformat(),
         "version": late.version})  # fmt: skip
     assert moved.status_code == 303 and late.status == "dropped"
-    noted = member.post(f"{url}/actions/{late.id}/notes",
-                        data={"text": "Обсъдено на сесия.", "on": today.isoformat()})
+    noted = member.post(
+        f"{url}/actions/{late.id}/notes",
+        data={"text": "Обсъдено на сесия.", "on": today.isoformat()},
+    )
     assert noted.status_code == 303
     reviewed = member.post(f"{url}/reviews", data={"text": "Прегледан.", "on": today.isoformat()})
     assert reviewed.status_code == 303
