@@ -9,11 +9,14 @@ set for programs; the codes are in every JSON export.
 import csv
 import io
 import re
+from datetime import date
 from urllib.parse import quote
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from bureau.domain.statistics.periods import Period
 from bureau.domain.statistics.suppression import Cell, Published
@@ -247,6 +250,33 @@ def xlsx_bytes(tables: dict[str, Published], labels: Labels, *, meta: dict) -> b
         if table.column_totals is not None:
             cells = list(table.column_totals) + ([table.total] if table.row_totals else [])
             _append(sheet, [str(TOTAL), *[_value(c, table) for c in cells]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rows_xlsx(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook of plain tables, one sheet per name: the first row is the heading (bold,
+    kept in view); text stays text (never a formula), a date is an Excel date shown as
+    dd.mm.yyyy, a number a number, None an empty cell."""
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(sheet_name(name, taken))
+        widths: dict[int, int] = {}
+        for values in rows:
+            _append(sheet, values)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date):
+                    cell.number_format = "dd.mm.yyyy"
+                size = 10 if isinstance(cell.value, date) else len(str(cell.value or ""))
+                widths[cell.column] = max(widths.get(cell.column, 8), min(size + 2, 60))
+        for cell in sheet[1] if rows else ():
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
