@@ -5,7 +5,7 @@ import html
 import io
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -278,6 +278,7 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
     db.session.commit()
     pages += ["/commission/recommendations/", f"/commission/recommendations/{recommendation.id}",
               f"/api/v1/public/statistics?year={THIS_YEAR}&quarter=1"]  # fmt: skip
+    pages += _the_loop_from_cases_to_change(office, member, marked_cases)
     seen = []
     for url in pages:
         response = client.get(url)
@@ -305,6 +306,47 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
             assert mark not in text, f"{field} on {url}"
         for word in ("Пъстрогорска", "Кирчо", "Маркиран", "0899123987", "unikalna"):
             assert word not in text, f"{word} on {url}"
+
+
+def _the_loop_from_cases_to_change(office, member, marks) -> list[str]:
+    """Evidence flagged from the marked cases (one vignette approved, one naming the citizen
+    still waiting), a table frozen, a recommendation citing both, accepted with an action
+    plan and open for comments: the pages where each shows."""
+    from bureau.domain import recommendations
+    from bureau.domain.recommendations import evidence, frozen
+
+    case = db.session.scalars(select(Inquiry)).first()
+    coordinator = make_coordinator(office)
+    clean = "Възрастни жители чакат удостоверение за данъчна оценка повече от законовия срок."
+    approved = evidence.flag(case, evidence.EvidenceDraft("term_exceeded", "local_taxes", clean),
+                             actor=coordinator)  # fmt: skip
+    evidence.approve(approved, version=approved.version, actor=coordinator, checked=True)
+    naming = f"{marks['name']}, {marks['phone']}: {marks['description']} — {marks['note']}"
+    evidence.flag(case, evidence.EvidenceDraft("fee", "local_taxes", naming), actor=coordinator)
+    view = frozen.freeze(office.id, title="Канали", table="channel", args={},
+                         document={"tables": {"channel": {"rows": [], "columns": []}},
+                                   "threshold": 5}, actor=member)  # fmt: skip
+    made = recommendations.create(
+        office,
+        recommendations.Draft("Срокове", "Текст.", "Кмет", ["local_taxes"], date(THIS_YEAR, 1, 1),
+                              date(THIS_YEAR, 1, 1), evidence=[approved.id], views=[view.id]),
+        actor=member,
+    )  # fmt: skip
+    today = sofia_today()
+    for status in ("submitted", "accepted"):
+        recommendations.respond(made, status=status, on=today - timedelta(days=200), text="Да.",
+                                version=made.version, actor=member, today=today)  # fmt: skip
+    made.comments_from, made.comments_to = today, today + timedelta(days=10)
+    db.session.commit()
+    return [
+        "/commission/evidence/",
+        "/commission/views/",
+        f"/commission/recommendations/{made.id}",
+        f"/commission/recommendations/report?year={today.year}",
+        f"/commission/recommendations/report.xlsx?year={today.year}",
+        f"/recommendations/{made.id}",
+        "/open-data",
+    ]
 
 
 def test_the_summary_can_be_recounted_from_the_command_line(app):
