@@ -182,21 +182,25 @@ def test_an_accepted_recommendation_gets_an_action_plan_and_overdue_actions_show
     assert refused.status_code == 422 and "Без срок" in refused.text
     late = db.session.query(Action).filter_by(what="Гише следобед").one()
     assert "Гише следобед" in member.get("/commission/").text  # overdue, on the home page
+    prefix = f"action{late.id}-"
     moved = member.post(
         f"{url}/actions/{late.id}/status",
-        data={"status": "dropped", "on": today.isoformat(), "version": late.version},
-    )
+        data={prefix + "status": "dropped", prefix + "on": today.isoformat(),
+              prefix + "version": late.version},
+    )  # fmt: skip
     assert moved.status_code == 422  # a drop needs a reason
     moved = member.post(f"{url}/actions/{late.id}/status", data={
-        "status": "dropped", "reason": "Няма служител.", "on": today.isoformat(),
-        "version": late.version})  # fmt: skip
+        prefix + "status": "dropped", prefix + "reason": "Няма служител.",
+        prefix + "on": today.isoformat(), prefix + "version": late.version})  # fmt: skip
     assert moved.status_code == 303 and late.status == "dropped"
     noted = member.post(
         f"{url}/actions/{late.id}/notes",
-        data={"text": "Обсъдено на сесия.", "on": today.isoformat()},
+        data={f"note{late.id}-text": "Обсъдено на сесия.", f"note{late.id}-on": today.isoformat()},
     )
     assert noted.status_code == 303
-    reviewed = member.post(f"{url}/reviews", data={"text": "Прегледан.", "on": today.isoformat()})
+    reviewed = member.post(
+        f"{url}/reviews", data={"review-text": "Прегледан.", "review-on": today.isoformat()}
+    )
     assert reviewed.status_code == 303
     page = member.get(url).text
     assert "Няма служител." in page and "Обсъдено на сесия." in page and "Прегледан." in page

@@ -78,7 +78,7 @@ def move_action(recommendation_id: int, action_id: int):
 def note_action(recommendation_id: int, action_id: int):
     recommendation = _load(recommendation_id, "recommendation.edit")
     action = _action(recommendation, action_id)
-    form = ActionNoteForm()
+    form = note_form(action)
 
     def note():
         plans.add_note(
@@ -94,7 +94,7 @@ def note_action(recommendation_id: int, action_id: int):
 @requires("recommendation.edit")
 def review_plan(recommendation_id: int):
     recommendation = _load(recommendation_id, "recommendation.edit")
-    form = ReviewForm()
+    form = ReviewForm(prefix="review")
 
     def review():
         plans.record_review(
@@ -110,9 +110,23 @@ def review_plan(recommendation_id: int):
     return _again(recommendation, review_form=form)
 
 
+def note_form(action: Action, formdata=True) -> ActionNoteForm:
+    """An action's progress note; its fields named after the action (one form per action
+    on the page)."""
+    prefix = f"note{action.id}"
+    if formdata:
+        return ActionNoteForm(prefix=prefix)
+    return ActionNoteForm(formdata=None, data={"on": sofia_today()}, prefix=prefix)
+
+
 def status_form(action: Action, formdata=True) -> ActionStatusForm:
     """The form that moves an action on, offering only the moves its status allows."""
-    form = ActionStatusForm() if formdata else ActionStatusForm(formdata=None)
+    prefix = f"action{action.id}"
+    form = (
+        ActionStatusForm(prefix=prefix)
+        if formdata
+        else ActionStatusForm(formdata=None, prefix=prefix)
+    )
     moves = plans.MOVES[plans.S(action.status)]
     form.status.choices = [(s.value, ACTION_STATUS_LABELS[s.value]) for s in moves]
     if not formdata:

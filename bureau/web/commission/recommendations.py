@@ -18,7 +18,6 @@ from bureau.models import RecommendationStatus, Service
 from bureau.permissions import can, requires
 from bureau.web.commission.forms import (
     ActionForm,
-    ActionNoteForm,
     RecommendationForm,
     ResponseForm,
     ReviewForm,
@@ -161,7 +160,7 @@ def _response_form(recommendation) -> ResponseForm:
 
 def _render_show(recommendation, form, **posted):
     """The recommendation's page; a refused form (`posted`) shown as it was typed."""
-    from bureau.web.commission.plans import status_form
+    from bureau.web.commission.plans import note_form, status_form
 
     labels = Labels([recommendation.office_id])
     table = evidence_table(
@@ -171,7 +170,9 @@ def _render_show(recommendation, form, **posted):
     status_forms = {a.id: status_form(a, formdata=False) for a in recommendation.actions}
     status_forms.update(posted.get("status_forms", {}))
     action_form = posted.get("action_form") or ActionForm(formdata=None)
-    review_form = posted.get("review_form") or ReviewForm(formdata=None, data={"on": today})
+    review_form = posted.get("review_form") or ReviewForm(
+        formdata=None, data={"on": today}, prefix="review"
+    )
     return render_template(
         "commission/recommendation.html",
         recommendation=recommendation,
@@ -185,8 +186,10 @@ def _render_show(recommendation, form, **posted):
         next_review=plans.next_review(recommendation),
         action_form=action_form,
         status_forms=status_forms,
-        note_forms=posted.get("note_forms", {}),
-        note_form=lambda: ActionNoteForm(formdata=None, data={"on": today}),
+        note_forms={
+            a.id: posted.get("note_forms", {}).get(a.id) or note_form(a, formdata=False)
+            for a in recommendation.actions
+        },
         review_form=review_form,
         impact=impact.measure(recommendation, k=threshold(), today=today),
         reading=impact.reading,
