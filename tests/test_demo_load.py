@@ -165,3 +165,19 @@ def test_the_demo_answers_load_once_through_the_library(app, flask):
     assert len(categories) >= 12
     office = db.session.scalar(select(Office).where(Office.code == "KRS"))
     assert len(library.published(office)) == len(published)
+
+
+def test_the_demo_loop_from_cases_to_change_loads_once(app, flask):
+    from bureau.models import Action, Event, EvidenceItem, Recommendation
+
+    assert flask("demo", "load", "--cases", "300").exit_code == 0
+    assert flask("demo", "load").exit_code == 0  # a second load adds nothing
+    db.session.expire_all()
+    states = sorted(e.state for e in db.session.scalars(select(EvidenceItem)))
+    assert states == ["approved", "approved", "approved", "pending"]
+    made = db.session.scalars(select(Recommendation).order_by(Recommendation.id)).all()
+    assert [r.status for r in made] == ["accepted", "draft"]
+    assert len(made[0].evidence) == 2 and count(Action) == 2 and len(made[0].reviews) == 1
+    # The timeline names the expert a case was given to, as an assignment in the app does.
+    assigned = db.session.scalars(select(Event).where(Event.kind == "assigned").limit(5)).all()
+    assert assigned and all(e.data.get("expert") for e in assigned)

@@ -6,6 +6,7 @@ Rows are built as tuples and written with the driver's executemany (SQLite) or C
 
 import bisect
 import itertools
+import json
 import multiprocessing
 import random
 from datetime import date, datetime, timedelta
@@ -230,6 +231,8 @@ class _Generator:
             select(ExpertProfile).join(User).where(User.office_id == office.id, User.active)
         ).all()
         self.experts = [(p.user_id, p.affiliation) for p in profiles]
+        # The timeline names the expert a case was given to, as lifecycle.assign does.
+        self.expert_names = {p.user_id: p.user.name for p in profiles}
         self.municipal_experts = [e for e in self.experts if e[1] == "municipal"]
         self.coordinator_id = db.session.scalar(
             select(User.id).where(User.office_id == office.id, User.role == "coordinator")
@@ -349,7 +352,7 @@ class _Generator:
             (self._next_id("event"), inquiry_id, "created", None, received_at, None, "{}")
         )
         if expert_id:
-            data = f'{{"expert_id": {expert_id}}}'
+            data = json.dumps({"expert_id": expert_id, "expert": self.expert_names[expert_id]})
             events.append(
                 (
                     self._next_id("event"),

@@ -52,14 +52,25 @@ def test_an_item_waits_for_a_coordinator_and_only_approved_ones_reach_the_commis
     assert evidence.approved(office_id, category="health") == []
 
 
-def test_personal_data_in_a_vignette_must_be_looked_at_before_approval(people):
-    item = flagged(people, VIGNETTE + " Обадете се на Иван Петров, 0888 123 456.")
+def test_a_possible_name_must_be_looked_at_before_approval(people):
+    item = flagged(people, VIGNETTE + " Помогна ѝ г-жа Петрова от съседния вход.")
     with pytest.raises(DomainError) as refused:
         evidence.approve(item, version=item.version, actor=people["coordinator"], checked=False)
     assert refused.value.field == "checked"
     assert item.state == "pending"
     evidence.approve(item, version=item.version, actor=people["coordinator"], checked=True)
     assert item.state == "approved"
+
+
+@pytest.mark.parametrize(
+    "datum", ["0888 123 456", "ivan@abv.bg", "ЕГН 7501020018", "KRS-2026-00042"]
+)
+def test_a_phone_e_mail_egn_or_reference_never_reaches_the_commission(people, datum):
+    item = flagged(people, f"{VIGNETTE} Връзка: {datum}.")
+    with pytest.raises(DomainError) as refused:
+        evidence.approve(item, version=item.version, actor=people["coordinator"], checked=True)
+    assert "телефон, имейл адрес, ЕГН" in str(refused.value.message)
+    assert item.state == "pending" and evidence.approved(people["office"].id) == []
 
 
 def test_a_returned_item_is_rewritten_by_its_author_and_waits_again(people):

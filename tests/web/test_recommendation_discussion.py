@@ -112,6 +112,13 @@ def after(client, response) -> str:
     return client.get(response.location).text
 
 
+def refused(response) -> str:
+    """The page shown again after a refusal: 422, the reason in the discussion section."""
+    assert response.status_code == 422, response.text[:500]
+    assert 'id="discussion-error"' in response.text
+    return response.text
+
+
 def posted_comment(recommendation, text=TEXT) -> RecommendationComment:
     posted = RecommendationComment(text=text)
     recommendation.comments.append(posted)
@@ -135,8 +142,9 @@ def test_a_member_opens_the_comment_period(client, member):
 def test_a_period_ending_before_it_starts_is_refused(client, member):
     recommendation = make_recommendation()
     today = sofia_today()
-    page = after(client, set_period(client, recommendation, today, today - timedelta(days=1)))
+    page = refused(set_period(client, recommendation, today, today - timedelta(days=1)))
     assert "Крайната дата е преди началната." in page
+    assert f'value="{(today - timedelta(days=1)).isoformat()}"' in page  # as typed
     db.session.refresh(recommendation)
     assert recommendation.comments_from is None
 
@@ -144,8 +152,9 @@ def test_a_period_ending_before_it_starts_is_refused(client, member):
 def test_a_draft_has_no_discussion(client, member):
     recommendation = make_recommendation(status="draft")
     today = sofia_today()
-    page = after(client, set_period(client, recommendation, today, today))
-    assert "Обществено обсъждане има само внесена препоръка." in page
+    response = set_period(client, recommendation, today, today)
+    assert response.status_code == 422  # a draft's page has no discussion section: a message
+    assert "Обществено обсъждане има само внесена препоръка." in response.text
     db.session.refresh(recommendation)
     assert recommendation.comments_from is None
 
@@ -156,7 +165,7 @@ def test_a_period_set_on_a_stale_page_is_refused(client, member):
     today = sofia_today()
     assert set_period(client, recommendation, today, today).status_code == 303
     response = set_period(client, recommendation, today, today + timedelta(5), version=stale)
-    assert "междувременно е променена" in after(client, response)
+    assert "междувременно е променена" in refused(response)
     db.session.refresh(recommendation)
     assert recommendation.comments_to == today
 
@@ -451,9 +460,9 @@ def test_the_summary_is_shown_publicly(client, app, member):
 
 def test_a_summary_on_a_stale_page_or_too_long_is_refused(client, member):
     recommendation = make_recommendation(office=member.office)
-    page = after(client, save_summary(client, recommendation, "Първо", version=0))
-    assert "междувременно е променена" in page
-    page = after(client, save_summary(client, recommendation, "ж" * 20_001))
+    page = refused(save_summary(client, recommendation, "Първо", version=0))
+    assert "междувременно е променена" in page and ">Първо</textarea>" in page
+    page = refused(save_summary(client, recommendation, "ж" * 20_001))
     assert "Обобщението е твърде дълго" in page
     db.session.refresh(recommendation)
     assert recommendation.discussion_summary == ""
@@ -543,3 +552,21 @@ def test_the_section_shows_no_forms_to_a_reader(app):
     html = render_section(app, make_user(Role.COORDINATOR, office=office), recommendation)
     assert 'id="discussion"' in html
     assert "<form" not in html
+
+
+def test_a_comment_with_a_phone_is_never_published_and_a_name_is_looked_at(client, member):
+    recommendation = open_for_comments(make_recommendation(office=member.office))
+    phone = posted_comment(recommendation, "Обадете се на 0888 123 456 за подробности, моля.")
+    page = client.get(page_of(recommendation)).text
+    assert "<mark>0888 123 456</mark>" in page and "не може да се публикува" in page
+    response = moderate(client, recommendation, phone, "publish")
+    assert refused(response) and phone.state == "pending"
+    named = posted_comment(recommendation, "Съгласна съм, както каза и г-жа Петрова на срещата.")
+    assert refused(moderate(client, recommendation, named, "publish"))
+    assert named.state == "pending"
+    url = f"{page_of(recommendation)}/comments/{named.id}/publish"
+    data = {"csrf_token": token(client, page_of(recommendation)), "checked": "y"}
+    assert client.post(url, data=data).status_code == 303
+    db.session.refresh(named)
+    assert named.state == "published"
+    assert moderate(client, recommendation, phone, "reject").status_code == 303

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bureau.domain import DomainError, NotFound, audit
+from bureau.domain.recommendations import vignettes
 from bureau.extensions import db
 from bureau.models import CommentState, Recommendation, RecommendationComment, User, utcnow
 
@@ -69,8 +70,14 @@ def comment(recommendation: Recommendation, *, text: str, today: date) -> Recomm
     return posted
 
 
-def moderate(posted: RecommendationComment, *, publish: bool, actor: User) -> None:
-    """Publish or reject a comment (a published one may still be taken down)."""
+def moderate(
+    posted: RecommendationComment, *, publish: bool, actor: User, checked: bool = False
+) -> None:
+    """Publish or reject a comment (a published one may still be taken down). What is
+    published is clean by the vignettes' rule: a comment with a phone or an e-mail address
+    can only be rejected; a possible name or address must have been looked at."""
+    if publish:
+        vignettes.require_clean(posted.text, checked=checked)
     posted.state = (CommentState.PUBLISHED if publish else CommentState.REJECTED).value
     posted.moderated_at, posted.moderated_by_id = utcnow(), actor.id
     db.session.flush()

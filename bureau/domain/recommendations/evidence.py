@@ -83,19 +83,13 @@ def revise(item: EvidenceItem, draft: EvidenceDraft, *, version: int, actor: Use
 
 
 def approve(item: EvidenceItem, *, version: int, actor: User, checked: bool) -> None:
-    """The commission may see it from now on. Anything that looks like personal data
-    must have been looked at (`checked`) before approval."""
+    """The commission may see it from now on: never with a phone, an e-mail address, an
+    EGN or a case reference in it, and with a possible name or address looked at
+    (`checked`) — vignettes.require_clean."""
     _check(item, version)
     if item.state != EvidenceState.PENDING:
         raise DomainError(_l("Само чакащо доказателство може да се одобри."))
-    if vignettes.findings(item.vignette) and not checked:
-        raise DomainError(
-            _l(
-                "Описанието съдържа нещо, което прилича на лични данни. Премахнете го или "
-                "потвърдете, че сте проверили, че не са лични данни."
-            ),
-            "checked",
-        )
+    vignettes.require_clean(item.vignette, checked=checked)
     _review(item, EvidenceState.APPROVED, actor, note="")
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from bureau.domain import DomainError
 from bureau.domain.transliteration import to_latin
 
 
@@ -184,6 +185,35 @@ def findings(text: str) -> list[Finding]:
         *_names(text),
     ]
     return _without_overlaps(found)
+
+
+# A phone, an e-mail address, an EGN or a case reference is never anything else: text
+# holding one is not shown to the commission or the public. A name or an address may be
+# a false alarm (a street named after a poet): a person looks and says so.
+UNMISTAKABLE = frozenset({"phone", "email", "egn", "reference"})
+
+
+def require_clean(text: str, *, checked: bool) -> None:
+    """The one rule for text that leaves the bureau's staff (a vignette for the commission,
+    a citizen's comment for the public): nothing unmistakably personal, and what looks
+    like a name or an address looked at (`checked`)."""
+    found = findings(text)
+    if any(f.kind in UNMISTAKABLE for f in found):
+        raise DomainError(
+            _l(
+                "Текстът съдържа телефон, имейл адрес, ЕГН или номер на случай. Махнете ги "
+                "— такъв текст не се показва извън бюрото."
+            ),
+            "checked",
+        )
+    if found and not checked:
+        raise DomainError(
+            _l(
+                "Текстът съдържа нещо, което прилича на име или адрес. Проверете маркираното "
+                "и потвърдете, че не е лично име или адрес."
+            ),
+            "checked",
+        )
 
 
 def _finding(kind: str, text: str, start: int, end: int) -> Finding:

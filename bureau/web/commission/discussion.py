@@ -2,13 +2,13 @@
 (templates/commission/_discussion.html): the comment period, publishing or rejecting each
 citizen's comment, the summary of the discussion. Commission members of the office only.
 
-Every form posts here and comes back to the page's #discussion with a message: a refusal
-is said in a red message (the domain's words), never a 500.
+Every form posts here and comes back to the page's #discussion with a message; a refusal
+shows the page again (422) with what was typed and the reason beside the section.
 """
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,13 +19,19 @@ from wtforms.validators import Length, Optional
 
 from bureau.domain import DomainError, NotFound, notifications
 from bureau.domain.clock import sofia_today
-from bureau.domain.recommendations import discussion
+from bureau.domain.recommendations import discussion, vignettes
 from bureau.extensions import db
 from bureau.models import CommentState, Recommendation, RecommendationComment
 from bureau.permissions import requires
-from bureau.web.commission.recommendations import _load, _version
+from bureau.web.commission.recommendations import (
+    _load,
+    _render_show,
+    _response_form,
+    _version,
+)
 from bureau.web.commission.views import bp
 from bureau.web.common import audit
+from bureau.web.common.forms import marked
 
 DAY_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]  # a date field sends the first; typed by hand, the second
 LONGEST_SUMMARY = 20000
@@ -36,6 +42,10 @@ class PeriodForm(FlaskForm):
     comments_to = DateField(_l("до"), format=DAY_FORMATS, validators=[Optional()])
     clear = BooleanField()  # the "Премахни периода" button: no dates, no discussion
     version = HiddenField()
+
+
+class ModerateForm(FlaskForm):
+    checked = BooleanField()  # "what is marked is not a name or an address"
 
 
 class SummaryForm(FlaskForm):
@@ -79,7 +89,7 @@ def discussion_of(recommendation: Recommendation, today=None) -> Discussion:
 
 @bp.context_processor
 def _discussion_helpers() -> dict:
-    return {"discussion_of": discussion_of}
+    return {"discussion_of": discussion_of, "marked": marked, "findings_of": vignettes.findings}
 
 
 @bp.post("/recommendations/<int:recommendation_id>/discussion/period")
@@ -131,35 +141,48 @@ def _moderate(recommendation_id: int, comment_id: int, *, publish: bool):
         posted = discussion.get_comment(recommendation, comment_id)
     except NotFound:
         abort(404)
-    form = FlaskForm()  # the CSRF token only
+    form = ModerateForm()
 
     def change():
-        discussion.moderate(posted, publish=publish, actor=current_user)
+        checked = bool(form.checked.data)
+        discussion.moderate(posted, publish=publish, actor=current_user, checked=checked)
 
     done = _("Коментарът е публикуван.") if publish else _("Коментарът е отхвърлен.")
     return _changed(recommendation, form, change, done)
 
 
 def _changed(recommendation: Recommendation, form, change, message: str):
-    """Run the change if the form is valid and say so; else say why not. Back to the
-    page's discussion section either way."""
+    """Run the change if the form is valid, say so and go back to the page's discussion
+    section; else show the page again with what was typed and why it was refused."""
     recommendation_id = recommendation.id  # still known after a rollback
+    typed = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
-        return _to_discussion(recommendation_id)
+        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        return _again(recommendation_id, typed, " ".join(reasons))
     try:
         change()
         db.session.flush()
     except DomainError as error:
-        flash(str(error.message), "danger")
+        db.session.rollback()
+        return _again(recommendation_id, typed, str(error.message))
     except StaleDataError:  # a colleague saved in between: their change stays
         db.session.rollback()
-        flash(str(discussion.STALE), "danger")
-    else:
-        flash(message, "success")
+        return _again(recommendation_id, typed, str(discussion.STALE))
+    flash(message, "success")
     return _to_discussion(recommendation_id)
+
+
+def _again(recommendation_id: int, typed: dict, reason: str):
+    recommendation = _load(recommendation_id, "recommendation.edit")
+    if not recommendation.is_public:  # no discussion section to say it in
+        flash(reason, "danger")
+    page = _render_show(
+        recommendation,
+        _response_form(recommendation),
+        discussion_typed=typed,
+        discussion_error=reason,
+    )
+    return page, 422
 
 
 def _to_discussion(recommendation_id: int):

@@ -76,9 +76,9 @@ def freeze_view():
 @requires("stats.view")
 def saved_views():
     query = stats_query_or_404(request.args)
-    return render_template(
-        "commission/views.html", views=frozen.of_office(query.office.id), query=query
-    )
+    views = frozen.of_office(query.office.id)
+    cited = {view.id for view in views if frozen.cited_by(view)}
+    return render_template("commission/views.html", views=views, query=query, cited=cited)
 
 
 @bp.post("/views/<int:view_id>/delete")

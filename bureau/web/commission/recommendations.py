@@ -197,6 +197,8 @@ def _render_show(recommendation, form, **posted):
         impact_number=impact.number,
         months_label=months_label,
         subject_label=lambda subject: _subject_label(subject, labels),
+        discussion_typed=posted.get("discussion_typed", {}),
+        discussion_error=posted.get("discussion_error"),
     )
 
 

@@ -16,7 +16,7 @@ class ReviseForm(EvidenceForm):
 class ApproveForm(FlaskForm):
     version = HiddenField()
     checked = BooleanField(
-        _l("Проверих: маркираното не са лични данни (или ги премахнах)."),
+        _l("Проверих: маркираното не е лично име или адрес"),
     )
 
 

@@ -5,14 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 from bureau.domain import NotFound, taxonomy
 from bureau.domain.recommendations import evidence, vignettes
 from bureau.models import EvidenceItem, EvidenceState, Role
 from bureau.permissions import can, requires
 from bureau.web.common import params
-from bureau.web.common.forms import service_choices, status_of, submit, vignette_warning
+from bureau.web.common.forms import marked, service_choices, status_of, submit, vignette_warning
 from bureau.web.common.loaders import paginate_list
 from bureau.web.evidence.forms import ApproveForm, RejectForm, ReviseForm
 
@@ -41,6 +40,7 @@ def index():
     return render_template(
         "evidence/index.html",
         page=paginate_list(found),
+        findings_of=vignettes.findings,
         state=state,
         states=[s.value for s in EvidenceState],
     )
@@ -129,16 +129,5 @@ def _page(item: EvidenceItem, *, form=None, approve_form=None, reject_form=None)
         reject_form=reject_form,
         findings=found,
         warning=vignette_warning(found) if found else None,
-        marked=_marked(item.vignette, found),
+        marked=marked(item.vignette, found),
     )
-
-
-def _marked(text: str, found) -> Markup:
-    """The vignette with what looks like personal data in <mark>, for the reviewer."""
-    parts, at = [], 0
-    for finding in found:
-        parts += [escape(text[at : finding.start]), Markup("<mark>"), escape(finding.text)]
-        parts.append(Markup("</mark>"))
-        at = finding.end
-    parts.append(escape(text[at:]))
-    return Markup("").join(parts)

@@ -99,5 +99,5 @@ def recommendation(recommendation_id: int):
 
 def _thanks(found: Recommendation):
     flash(_("Благодарим! Коментарът ще бъде публикуван след преглед от комисията."), "success")
-    page = url_for("public.recommendation", recommendation_id=found.id)
-    return redirect(f"{page}#discussion", 303)
+    # To the top of the page, where the thanks is said (not down at the emptied form).
+    return redirect(url_for("public.recommendation", recommendation_id=found.id), 303)
