@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -172,8 +173,10 @@ class Postgres:
 
 
 def redis_server(stack: Stack) -> str:
-    """A Redis of our own (no persistence) on a free port; its URL."""
+    """A Redis of our own (no persistence) on a free port, or BUREAU_SCALE_REDIS_URL's
+    database emptied (a previous run's counters would spoil the rate-limit check); its URL."""
     if override := os.environ.get("BUREAU_SCALE_REDIS_URL"):
+        redis.Redis.from_url(override).flushdb()
         return override
     server = shutil.which("redis-server")
     if server is None:
