@@ -41,11 +41,10 @@ class Session(FlaskSession):
     write yet) goes to the primary."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if clause is not None or self._flushing:
-            if not _plain_read(clause) or self._flushing:
-                self.info[WROTE] = True
-            elif bind is None and not self.info.get(WROTE) and (replica := read_engine.get()):
-                return replica
+        if self._flushing or (clause is not None and not _plain_read(clause)):
+            self.info[WROTE] = True  # the rest of this transaction reads the primary
+        elif clause is not None and bind is None and not self.info.get(WROTE):
+            bind = read_engine.get()  # the replica, or None: the primary as ever
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
