@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format translations extract-messages bench clean chromium
+.PHONY: run test lint format translations extract-messages bench clean chromium scale-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,8 @@ clean:
 
 bench: $(VENV)/.dev translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Two gunicorn app servers on one PostgreSQL primary (with a streaming replica) and one
+# Redis, all its own on loopback; about 40 s. Not part of `make test` (README: Scale).
+scale-test: $(VENV)/.dev translations
+	$(BIN)/python tools/scale_test.py

@@ -52,6 +52,17 @@ def database_url(instance_path: str) -> str:
     url = os.environ.get("BUREAU_DATABASE_URL")
     if not url:
         return f"sqlite:///{Path(instance_path) / 'bureau.db'}"
+    return _with_driver(url)
+
+
+def read_database_url() -> str | None:
+    """BUREAU_READ_DATABASE_URL: a streaming replica of the database, read by the
+    statistics, the open data and the public API (bureau.database.reading_replica)."""
+    url = os.environ.get("BUREAU_READ_DATABASE_URL", "").strip()
+    return _with_driver(url) if url else None
+
+
+def _with_driver(url: str) -> str:
     # Accept the usual postgres:// spelling and use psycopg 3.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -73,6 +84,8 @@ def from_env(instance_path: str) -> dict:
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
+        # None: everything reads the primary.
+        "READ_DATABASE_URI": read_database_url(),
         # Redis, or else the database: every worker and app server counts together.
         "RATELIMIT_STORAGE_URI": redis_url or "database://",
         # Fail closed: with Redis down the limited views answer 503, never "unlimited".

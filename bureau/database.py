@@ -6,23 +6,32 @@ connections would keep the empty file after the real one came back. Here SQLite 
 ever opens a file that exists (only `db upgrade` creates one), a pooled connection to
 a file that was replaced or removed is dropped at checkout, and /healthz compares the
 schema's revision with the code's.
+
+With BUREAU_READ_DATABASE_URL the app also opens a streaming replica, which the views
+marked @from_replica read (see reading_replica).
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import wraps
 from pathlib import Path
 
 import click
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app
-from sqlalchemy import event, exc, text
+from flask import Flask, current_app, request
+from sqlalchemy import create_engine, event, exc, text
 
-from bureau.extensions import db, migrate
+from bureau.extensions import db, migrate, read_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+READ_ENGINE = "bureau.read_engine"
 
 
 def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    if url := app.config.get("READ_DATABASE_URI"):
+        app.extensions[READ_ENGINE] = create_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -56,6 +65,32 @@ def _sqlite_events(engine, path: Path) -> None:
         # away or replaced (a restore): drop it, and the pool opens the file now there.
         if record.info.get("inode") != _inode(path):
             raise exc.DisconnectionError("the SQLite database file was moved or replaced")
+
+
+@contextmanager
+def reading_replica() -> Iterator[None]:
+    """Plain SELECTs of the block read the replica, when there is one: it may lag the
+    primary by a moment, so only for figures nobody has just written (statistics, open
+    data). Writes, and reads after a write, still use the primary (extensions.Session)."""
+    token = read_engine.set(current_app.extensions.get(READ_ENGINE))
+    try:
+        yield
+    finally:
+        read_engine.reset(token)
+
+
+def from_replica(view):
+    """Mark a view (below its @requires) whose GETs read the replica. Never a page a
+    form redirects to after saving: it must show what was just written."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(*args, **kwargs)
+        with reading_replica():
+            return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _inode(path: Path) -> tuple[int, int] | None:

@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from bureau.domain import jobs
+from bureau.domain.answers import library
 from bureau.domain.cases import lifecycle
 from bureau.domain.cases.lifecycle import StaleCase
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, OutboxMessage, Status, User
 from tests.casework import make_coordinator, make_expert, move_to, page_version, signed_in
-from tests.factories import make_inquiry, make_office
+from tests.factories import make_answer, make_inquiry, make_office
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +162,18 @@ def test_two_reminder_jobs_at_once_remind_once(app):
 
     assert sorted(run_together(app, remind, remind)) == [0, 1]
     assert db.session.query(OutboxMessage).count() == 2  # the coordinator and the expert
+
+
+def test_two_jobs_at_once_remind_the_owner_of_a_stale_answer_once(app):
+    today = date.today()
+    answer = make_answer(make_office())
+    answer.review_by = today - timedelta(days=1)
+    db.session.query(OutboxMessage).delete()
+    db.session.commit()
+
+    def remind(start):
+        start.wait(timeout=10)
+        return library.remind_owners(today)
+
+    assert sorted(run_together(app, remind, remind)) == [0, 1]
+    assert db.session.query(OutboxMessage).count() == 1

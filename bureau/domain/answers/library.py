@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, audit, notifications, taxonomy
@@ -406,18 +406,26 @@ def as_dict(data: AnswerData) -> dict:
 
 
 def remind_owners(today: date) -> int:
-    """Tell each owner of a stale answer, through the outbox, at most once a week; one
-    answer that cannot be reminded never stops the others. The number reminded."""
-    query = select(Answer).where(Answer.review_by < today, Answer.status != A.ARCHIVED.value)
-    query = query.where(
-        or_(Answer.reminded_on.is_(None), Answer.reminded_on <= today - REMIND_EVERY)
-    )
+    """Tell each owner of a stale answer, through the outbox, at most once a week — also
+    when two hosts run the job at once: the reminder is claimed by an UPDATE before it is
+    queued. One answer that cannot be reminded never stops the others. The number reminded."""
+    due = or_(Answer.reminded_on.is_(None), Answer.reminded_on <= today - REMIND_EVERY)
+    query = select(Answer).where(Answer.review_by < today, Answer.status != A.ARCHIVED.value, due)
     reminded = 0
     for answer in db.session.scalars(query).all():
         owner = answer.owner
         if owner is None or not owner.active or not owner.email:
             continue
-        with db.session.begin_nested():
+        claim = db.session.begin_nested()
+        # Leaves the version alone: a reminder is no edit for an editor's form to conflict with.
+        claimed = db.session.execute(
+            update(Answer)
+            .where(Answer.id == answer.id, due)
+            .values(reminded_on=today)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        message = None
+        if claimed == 1:
             message = notifications.queue_email(
                 owner.email,
                 "answer_review",
@@ -425,7 +433,10 @@ def remind_owners(today: date) -> int:
                 office=answer.office,
                 language=owner.language or "bg",
             )
-            if message is not None:
-                answer.reminded_on = today
-                reminded += 1
+        if message is None:  # the other job's, or an address the outbox refuses: next run
+            claim.rollback()
+            continue
+        claim.commit()
+        db.session.commit()  # a job commits as it goes (see jobs.py): the claim is seen
+        reminded += 1
     return reminded

@@ -7,6 +7,7 @@ Anonymous GETs; no token is read. Only approved, live versions, as on /handbook
 
 from flask import jsonify, request, url_for
 
+from bureau.database import from_replica
 from bureau.domain import taxonomy
 from bureau.domain.answers import handbook as book
 from bureau.domain.answers.text import render
@@ -23,6 +24,7 @@ MAX_SERVICE = 40
 
 @bp.get("/public/answers")
 @public
+@from_replica
 def public_answers():
     office, refused = _office()
     if refused:
@@ -42,6 +44,7 @@ def public_answers():
 
 @bp.get("/public/answers/<int:answer_id>")
 @public
+@from_replica
 def public_answer(answer_id: int):
     office, refused = _office()
     if refused:

@@ -7,6 +7,7 @@ so the answer is the same for everyone and stays cacheable.
 
 from flask import Response, current_app, jsonify, request
 
+from bureau.database import from_replica
 from bureau.domain import DomainError, statistics
 from bureau.domain.statistics import PUBLIC_GROUPS, services
 from bureau.domain.statistics.periods import FIRST_YEAR, LAST_YEAR
@@ -23,6 +24,7 @@ FORMATS = ("json", "csv")
 
 @bp.get("/public/statistics")
 @public
+@from_replica
 def public_statistics():
     query = public_query(request.args)
     if (refused := _refused(query)) is not None:
@@ -110,6 +112,7 @@ SPEC["paths"]["/public/statistics"] = OPENAPI_PATH
 
 @bp.get("/public/services")
 @public
+@from_replica
 def public_services():
     """The services' figures of a half-year: the report card's, as data."""
     query = public_half(request.args)

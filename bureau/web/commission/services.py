@@ -8,6 +8,7 @@ tables arrive suppressed; no comment or case text is read here.
 from flask import Response, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 
+from bureau.database import from_replica
 from bureau.domain.clock import sofia_today
 from bureau.domain.statistics import monitoring, services
 from bureau.domain.statistics.query import StatsQuery
@@ -38,6 +39,7 @@ def _board() -> tuple[StatsQuery, str, services.ServicesBoard]:
 
 @bp.get("/services")
 @requires("stats.view")
+@from_replica
 def services_view():
     query, group, board = _board()
     return render_template(
@@ -52,6 +54,7 @@ def services_view():
 
 @bp.get("/services.<kind>")
 @requires("stats.export")
+@from_replica
 def services_export(kind: str):
     if kind not in EXPORT_TYPES:
         abort(404)
@@ -63,6 +66,7 @@ def services_export(kind: str):
 
 @bp.get("/monitoring")
 @requires("stats.view")
+@from_replica
 def monitoring_report():
     query = _query()
     report = monitoring.report(query.office, query.period, k=threshold())
@@ -79,6 +83,7 @@ def monitoring_report():
 
 @bp.get("/monitoring.<kind>")
 @requires("stats.export")
+@from_replica
 def monitoring_export(kind: str):
     if kind not in EXPORT_TYPES:
         abort(404)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from bureau.database import from_replica
 from bureau.domain import recommendations, statistics
 from bureau.domain.clock import sofia_today
 from bureau.domain.recommendations import discussion, plans
@@ -43,6 +44,7 @@ def _board(query: StatsQuery) -> statistics.Dashboard:
 
 @bp.get("/")
 @requires("stats.view")
+@from_replica
 def dashboard():
     query = stats_query_or_404(request.args)
     board = _board(query)
@@ -64,6 +66,7 @@ def dashboard():
 
 @bp.get("/export.<kind>")
 @requires("stats.export")
+@from_replica
 def export(kind: str):
     if kind not in EXPORT_TYPES:
         abort(404)
@@ -97,6 +100,7 @@ FUNDER_NOTE = _l(
 
 @bp.get("/funder")
 @requires("stats.export")
+@from_replica
 def funder_report():
     """The funder's (ESF+) participant tables for the period: sex, age, disadvantaged."""
     query = stats_query_or_404(request.args)
@@ -114,6 +118,7 @@ def funder_report():
 
 @bp.get("/funder.<kind>")
 @requires("stats.export")
+@from_replica
 def funder_export(kind: str):
     if kind not in ("csv", "xlsx"):
         abort(404)
@@ -142,6 +147,7 @@ def export_meta(query: StatsQuery, k: int) -> dict:
 
 @bp.get("/report")
 @requires("stats.view")
+@from_replica
 def report():
     """The quarterly report for the council's agenda: figures, charts, tables, recommendations."""
     today = sofia_today()
@@ -164,6 +170,7 @@ def report():
 
 @bp.get("/network")
 @requires("stats.network")
+@from_replica
 def network():
     """Offices side by side, every cell suppressed for the threshold (every office: an
     `office` in the address chooses nothing here)."""

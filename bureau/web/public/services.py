@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from bureau.database import from_replica
 from bureau.domain import clock, notifications
 from bureau.domain.answers import handbook
 from bureau.domain.services import ratings, register
@@ -125,6 +126,7 @@ def cached(body: str):
 
 @bp.get("/services/<office_code>/report")
 @public
+@from_replica
 def service_report(office_code: str):
     """The services' report card: the same suppressed figures the commission sees for a
     half-year, service by service — never a comment, never a case."""

@@ -91,6 +91,7 @@ def keepalive():
 
 @bp.get("/open-data")
 @public
+@database.from_replica
 def open_data():
     """Open data for everyone: the same suppressed tables as the commission's, and the
     recommendations once submitted (machine-readable: GET /api/v1/public/statistics)."""
