@@ -295,3 +295,24 @@ def test_totals_stop_at_the_cap_lower_for_a_search_and_say_so(app, coordinator, 
         .json
     )
     assert (api["total"], api["total_capped"], len(api["items"])) == (2, True, 5)
+
+
+def test_a_receipt_number_finds_that_number_of_every_year_of_the_office_only(app, coordinator):
+    from bureau.domain.cases import intake
+    from bureau.domain.cases.intake import IntakeData
+
+    office = coordinator.office
+    cases = []
+    for year in (2025, 2026):
+        data = IntakeData(category="local_taxes", description="Въпрос.", anonymous=True)
+        case, _pin = intake.log_inquiry(data, office=office, actor=None,
+                                        now=datetime(year, 3, 1, 10, 0))  # fmt: skip
+        cases.append(case)
+    make_inquiry(office)  # KRS-<this year>-00002: another number
+    other = make_office("STR")
+    make_inquiry(other)  # STR-…-00001: the same number, another office
+    db.session.commit()
+    browser = signed_in(app, coordinator)
+    found = listed(browser, "?q=1")
+    assert sorted(found) == sorted(c.reference for c in cases)
+    assert listed(browser, "?q=00001&category=health") == []

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from bureau.domain import citizens, clock
 from bureau.domain.cases import access, lifecycle, references
 from bureau.extensions import db
-from bureau.models import Inquiry, User
+from bureau.models import Inquiry, Office, ReferenceCounter, User
 
 SOON_DAYS = 3  # "due soon": within this many working days
 
@@ -87,13 +87,25 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
     conditions = []
     compact = citizens.NON_DIGITS_IN_PHONES.sub("", q)
     if compact.isdigit() and len(compact) <= 5:
-        conditions.append(Inquiry.reference.like(f"%-{compact.zfill(5)}"))
+        # "42" is KRS-2026-00042, or the same number of another year: each looked up whole
+        # in the unique index (a LIKE '%-00042' would read every case of the office).
+        conditions.append(Inquiry.reference.in_(_numbered(int(compact), office_id)))
     if (ids := citizens.matching_ids(office_id, q)) is not None:
         sqlite = db.session.get_bind().dialect.name == "sqlite"
         common = not for_count and sqlite and citizens.is_common(ids)
         column = (Inquiry.citizen_id + 0) if common else Inquiry.citizen_id
         conditions.append(column.in_(ids))
     return or_(*conditions) if conditions else Inquiry.id.is_(None)
+
+
+def _numbered(number: int, office_id: int | None) -> list[str]:
+    """The references with this number in every year an office has numbered cases."""
+    query = select(Office.code, ReferenceCounter.year).join(
+        ReferenceCounter, ReferenceCounter.office_id == Office.id
+    )
+    if office_id is not None:
+        query = query.where(Office.id == office_id)
+    return [f"{code}-{year}-{number:05d}" for code, year in db.session.execute(query)]
 
 
 def find(reference: str) -> Inquiry | None:
