@@ -316,3 +316,27 @@ def test_a_receipt_number_finds_that_number_of_every_year_of_the_office_only(app
     found = listed(browser, "?q=1")
     assert sorted(found) == sorted(c.reference for c in cases)
     assert listed(browser, "?q=00001&category=health") == []
+
+
+def test_a_common_name_within_filters_is_counted_among_the_newest_cases(
+    app, coordinator, monkeypatch
+):
+    from bureau.domain import citizens
+    from bureau.domain.cases import search
+
+    monkeypatch.setattr(citizens, "COMMON", 2)  # three Petrovas are "many"
+    monkeypatch.setattr(search, "SCAN_BUDGET", 7)
+    petrovas = [make_inquiry(coordinator.office, citizen={"name": f"Мария Петрова {n}"})
+                for n in range(3)]  # fmt: skip
+    others = [make_inquiry(coordinator.office, citizen={"name": "Иван Иванов"}) for _ in range(3)]
+    browser = signed_in(app, coordinator)
+    # The filter's six cases are all read: three Petrovas, counted exactly.
+    page = browser.get("/cases/?status=new&q=petrova").text
+    assert "Общо: 3<" in page and set(REFERENCE.findall(page)) == refs(*petrovas)
+    # Eight cases, one more than the budget: the count says there may be more; the page
+    # itself still lists every Petrova.
+    more = [make_inquiry(coordinator.office, citizen={"name": "Петрова Елена"}) for _ in range(2)]
+    page = browser.get("/cases/?status=new&q=petrova").text
+    assert re.search(r"Общо: \d\+", page)
+    assert set(REFERENCE.findall(page)) == refs(*petrovas, *more)
+    assert not refs(*others) & set(REFERENCE.findall(page))
