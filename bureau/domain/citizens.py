@@ -4,7 +4,7 @@ Latin) or phone."""
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 
 from bureau.domain import DomainError
 from bureau.domain.transliteration import name_tokens, phone_key
@@ -87,10 +87,14 @@ def split_query(q: str) -> tuple[str, str]:
     return " ".join(name), phone if len(phone) >= 3 else ""
 
 
-def _by_phone(office_id: int | None, digits: str) -> Select:
+def _phone_prefix(digits: str) -> str:
     digits = phone_key(digits) or digits
-    if not digits.startswith("0"):
-        digits = "0" + digits  # typed without the trunk prefix: 888 123 → 0888123
+    # Typed without the trunk prefix: 888 123 → 0888123.
+    return digits if digits.startswith("0") else "0" + digits
+
+
+def _by_phone(office_id: int | None, digits: str) -> Select:
+    digits = _phone_prefix(digits)
     query = select(Citizen.id).where(
         Citizen.phone_key >= digits, Citizen.phone_key < _next_prefix(digits)
     )
@@ -98,6 +102,35 @@ def _by_phone(office_id: int | None, digits: str) -> Select:
 
 
 COMMON = 500
+
+
+def matches(citizen_id, office_id: int | None, q: str):
+    """The condition that the citizen of `citizen_id` (a column) is one matching_ids finds,
+    checked row by row through the citizen's own index entries: what a search that reads
+    the cases newest first asks of each case, instead of collecting every citizen of a
+    common name first. None if q is too short."""
+    name, phone = split_query(q)
+    words = sorted(name_tokens(name), key=len, reverse=True) if name else []
+    conditions = []
+    if words and len(words[0]) >= 2:
+        for word in words:
+            own = select(CitizenToken.id).where(
+                CitizenToken.citizen_id == citizen_id,
+                CitizenToken.token >= word,
+                CitizenToken.token < _next_prefix(word),
+            )
+            conditions.append(own.exists())
+    if phone:
+        digits = _phone_prefix(phone)
+        own = select(Citizen.id).where(
+            Citizen.id == citizen_id,
+            Citizen.phone_key >= digits,
+            Citizen.phone_key < _next_prefix(digits),
+        )
+        conditions.append(own.exists())
+    if not conditions:
+        return None
+    return and_(*conditions)
 
 
 def is_common(ids: Select) -> bool:

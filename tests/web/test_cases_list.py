@@ -295,3 +295,48 @@ def test_totals_stop_at_the_cap_lower_for_a_search_and_say_so(app, coordinator, 
         .json
     )
     assert (api["total"], api["total_capped"], len(api["items"])) == (2, True, 5)
+
+
+def test_a_receipt_number_finds_that_number_of_every_year_of_the_office_only(app, coordinator):
+    from bureau.domain.cases import intake
+    from bureau.domain.cases.intake import IntakeData
+
+    office = coordinator.office
+    cases = []
+    for year in (2025, 2026):
+        data = IntakeData(category="local_taxes", description="Въпрос.", anonymous=True)
+        case, _pin = intake.log_inquiry(data, office=office, actor=None,
+                                        now=datetime(year, 3, 1, 10, 0))  # fmt: skip
+        cases.append(case)
+    make_inquiry(office)  # KRS-<this year>-00002: another number
+    other = make_office("STR")
+    make_inquiry(other)  # STR-…-00001: the same number, another office
+    db.session.commit()
+    browser = signed_in(app, coordinator)
+    found = listed(browser, "?q=1")
+    assert sorted(found) == sorted(c.reference for c in cases)
+    assert listed(browser, "?q=00001&category=health") == []
+
+
+def test_a_common_name_within_filters_is_counted_among_the_newest_cases(
+    app, coordinator, monkeypatch
+):
+    from bureau.domain import citizens
+    from bureau.domain.cases import search
+
+    monkeypatch.setattr(citizens, "COMMON", 2)  # three Petrovas are "many"
+    monkeypatch.setattr(search, "SCAN_BUDGET", 7)
+    petrovas = [make_inquiry(coordinator.office, citizen={"name": f"Мария Петрова {n}"})
+                for n in range(3)]  # fmt: skip
+    others = [make_inquiry(coordinator.office, citizen={"name": "Иван Иванов"}) for _ in range(3)]
+    browser = signed_in(app, coordinator)
+    # The filter's six cases are all read: three Petrovas, counted exactly.
+    page = browser.get("/cases/?status=new&q=petrova").text
+    assert "Общо: 3<" in page and set(REFERENCE.findall(page)) == refs(*petrovas)
+    # Eight cases, one more than the budget: the count says there may be more; the page
+    # itself still lists every Petrova.
+    more = [make_inquiry(coordinator.office, citizen={"name": "Петрова Елена"}) for _ in range(2)]
+    page = browser.get("/cases/?status=new&q=petrova").text
+    assert re.search(r"Общо: \d\+", page)
+    assert set(REFERENCE.findall(page)) == refs(*petrovas, *more)
+    assert not refs(*others) & set(REFERENCE.findall(page))

@@ -23,9 +23,16 @@ SEARCH_COUNT_CAP = 1_000
 
 
 def paginate(
-    query: Select, *, count_query: Select | None = None, per_page=None, page=None, cap=COUNT_CAP
+    query: Select,
+    *,
+    count_query: Select | None = None,
+    per_page=None,
+    page=None,
+    cap=COUNT_CAP,
+    counted: tuple[int, bool] | None = None,
 ):
-    """A page of the query, with the total counted only up to `cap` rows.
+    """A page of the query, with the total counted only up to `cap` rows (or as the
+    caller `counted` it: the total, and whether there may be more).
 
     The page itself comes from an index; an exact count(*) would read every matching
     row, which at a million cases costs more than everything else on the page."""
@@ -33,14 +40,14 @@ def paginate(
     result = db.paginate(
         query, page=page or params.page_number(), per_page=per_page, error_out=False, count=False
     )
-    count_query = count_query if count_query is not None else query
-    entity = count_query.column_descriptions[0]["entity"]
-    key = inspect(entity).primary_key[0] if entity is not None else query.selected_columns[0]
-    only_keys = count_query.order_by(None).with_only_columns(key).limit(cap + 1)
-    capped = select(func.count()).select_from(only_keys.subquery())
-    total = db.session.scalar(capped) or 0
-    result.total = min(total, cap)
-    result.total_capped = total > cap
+    if counted is None:
+        count_query = count_query if count_query is not None else query
+        entity = count_query.column_descriptions[0]["entity"]
+        key = inspect(entity).primary_key[0] if entity is not None else query.selected_columns[0]
+        only_keys = count_query.order_by(None).with_only_columns(key).limit(cap + 1)
+        total = db.session.scalar(select(func.count()).select_from(only_keys.subquery())) or 0
+        counted = (min(total, cap), total > cap)
+    result.total, result.total_capped = counted
     return result
 
 
@@ -64,13 +71,11 @@ def paginate_list(items: list, *, per_page=None) -> ListPagination:
 
 
 def case_page(filters, **options):
-    """A page of the current user's cases matching the filters: web list and API alike."""
-    return paginate(
-        search.cases(current_user, filters),
-        count_query=search.cases(current_user, filters, for_count=True),
-        cap=SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP,
-        **options,
-    )
+    """A page of the current user's cases matching the filters: web list and API alike,
+    counted as search.count decides (never further than a cap)."""
+    cap = SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP
+    counted = search.count(current_user, filters, cap=cap)
+    return paginate(search.cases(current_user, filters), counted=counted, **options)
 
 
 def case_or_404(reference: str, permission: str = "case.view"):
