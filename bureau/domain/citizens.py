@@ -119,7 +119,7 @@ def matches(citizen_id, office_id: int | None, q: str):
                 CitizenToken.token >= word,
                 CitizenToken.token < _next_prefix(word),
             )
-            conditions.append(own.exists())
+            conditions.append(_own(own, CitizenToken, office_id).exists())
     if phone:
         digits = _phone_prefix(phone)
         own = select(Citizen.id).where(
@@ -127,10 +127,16 @@ def matches(citizen_id, office_id: int | None, q: str):
             Citizen.phone_key >= digits,
             Citizen.phone_key < _next_prefix(digits),
         )
-        conditions.append(own.exists())
+        conditions.append(_own(own, Citizen, office_id).exists())
     if not conditions:
         return None
     return and_(*conditions)
+
+
+def _own(query: Select, model, office_id: int | None) -> Select:
+    """The office too, where there is one: lets a planner that gathers the matching
+    citizens first (PostgreSQL may) read them through the office's index, not the table."""
+    return query.where(model.office_id == office_id) if office_id else query
 
 
 def is_common(ids: Select) -> bool:

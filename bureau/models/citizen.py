@@ -13,7 +13,9 @@ NOTICE_CHANNELS = ("email", "sms", "none")
 
 
 class Citizen(db.Model):
-    __table_args__ = (Index("ix_citizen_office_phone_key", "office_id", "phone_key"),)
+    # With the id: a search that gathers the citizens of a phone's first digits (PostgreSQL
+    # may, for a common prefix) reads the index alone.
+    __table_args__ = (Index("ix_citizen_office_phone_key", "office_id", "phone_key", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
