@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -358,13 +358,25 @@ def _choose_channel(citizen: Citizen, given: CitizenData, when: datetime) -> Non
         citizen.sms_consent_at = citizen.sms_consent_at or when
 
 
+# The counter's two statements, built once (an intake's CPU is mostly SQLAlchemy's).
+COUNTER = ReferenceCounter.__table__
+_ENSURE = {
+    "postgresql": pg_insert(COUNTER).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(COUNTER).on_conflict_do_nothing(),
+}
+_NEXT = (
+    update(COUNTER)
+    .where(COUNTER.c.office_id == bindparam("of_office"), COUNTER.c.year == bindparam("of_year"))
+    .values(last=COUNTER.c.last + 1)
+    .returning(COUNTER.c.last)
+)
+
+
 def ensure_counter(office_id: int, year: int) -> None:
     """The counter row of the office and year, created at 0 if missing."""
-    table = ReferenceCounter.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(table).values(office_id=office_id, year=year, last=0).on_conflict_do_nothing()
-    )
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    statement = _ENSURE["postgresql" if postgresql else "sqlite"]
+    db.session.execute(statement, {"office_id": office_id, "year": year, "last": 0})
 
 
 def next_number(office_id: int, year: int) -> int:
@@ -372,13 +384,7 @@ def next_number(office_id: int, year: int) -> int:
 
     The row lock taken by the UPDATE serialises concurrent intakes.
     """
-    table = ReferenceCounter.__table__
-    return db.session.execute(
-        update(table)
-        .where(table.c.office_id == office_id, table.c.year == year)
-        .values(last=table.c.last + 1)
-        .returning(table.c.last)
-    ).scalar_one()
+    return db.session.execute(_NEXT, {"of_office": office_id, "of_year": year}).scalar_one()
 
 
 def hash_pin(reference: str, pin: str, key: bytes | None = None) -> str:
