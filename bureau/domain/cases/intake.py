@@ -221,12 +221,16 @@ def _log(
     # also opens the transaction: pysqlite begins none for a SAVEPOINT, whose RELEASE
     # would then commit the inquiry behind the request boundary's back.
     ensure_counter(office.id, clock.local_now(received_at).year)
+    if token_key is None:
+        # No token, no race to lose: the savepoint below is only for that (a refusal
+        # is undone by the request boundary's rollback, as for every domain function).
+        return _create(data, office, actor, checked, received_at, None)
     try:
         with db.session.begin_nested():
             return _create(data, office, actor, checked, received_at, token_key)
     except IntegrityError:
         # Another request with the same token won the race: show its inquiry.
-        existing = find_by_token(token_key) if token_key else None
+        existing = find_by_token(token_key)
         if existing is None:
             raise
         _same_request(existing, data, same_body)
