@@ -484,9 +484,15 @@ def _apply(connection, delta: dict[tuple, tuple[int, int]]) -> None:
     connection.execute(_PG_UPSERT if postgresql else _SQLITE_UPSERT, changes)
 
 
+def count_inserted(connection, row) -> None:
+    """Count a StatRecord written without the ORM, which its listener below never sees;
+    `row`: every column of COLUMNS as the database gave it back."""
+    _apply(connection, _net(None, row))
+
+
 @event.listens_for(StatRecord, "after_insert")
 def _inserted(_mapper, connection, target) -> None:
-    _apply(connection, _net(None, _snapshot(connection, target.id)))
+    count_inserted(connection, _snapshot(connection, target.id))
 
 
 @event.listens_for(StatRecord, "before_update")
