@@ -1,14 +1,16 @@
 """Where an intake's CPU goes: in-process, no server, no HTTP client on the same cores.
 
     .venv/bin/python bench/profile_intake.py [--cases 20000] [--intakes 500] [--keep]
+        [--no-profile] [--dump FILE] [--pages 50] [--profile-pages REGEX]
 
 Loads a SQLite demo database into bench/profile-<cases>.db (`--keep` reuses it), then
 posts `--intakes` inquiries to POST /api/v1/inquiries through the Flask test client with
 a coordinator's API token: CPU time (time.process_time) of each, then the same number
 again under cProfile, printing the top functions by cumulative and by own time. The
-measured GET pages of bench/run.py (case list, case page, dashboard) get their CPU per
-request too. The profiled pass slows everything down by about half: read its shares,
-not its seconds.
+desk's intake form and the GET pages bench/run.py measures (case list, case page,
+dashboard) get their CPU per request too, and a profile with --profile-pages. cProfile
+slows everything down by about half, function calls most: read its shares, not its
+seconds.
 """
 
 import argparse
@@ -26,9 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 COORDINATOR = ("coordinator@kresna.test", "coordinator-demo-2026")
+DESK = ("desk@kresna.test", "desk-demo-2026")
 BODY = {
     "channel": "phone", "category": "local_taxes", "description": "Данък сгради",
     "consent": True, "citizen": {"name": "Мария Иванова", "phone": "0888123456"},
+}  # fmt: skip
+# bench/run.py's intake form (post_form).
+FORM = {
+    "category": "social_assistance", "description": "Помощ за отопление", "anonymous": "y",
+    "channel": "walk_in", "urgency": "normal", "gender": "undisclosed",
+    "age_band": "undisclosed", "settlement": "0",
 }  # fmt: skip
 ENV = {
     "BUREAU_SECRET_KEY": "bench-secret",
@@ -46,6 +55,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the database if there")
     parser.add_argument("--no-profile", action="store_true", help="CPU times only")
     parser.add_argument("--dump", help="also write the profile here (for pstats or snakeviz)")
+    parser.add_argument("--profile-pages", default="", help="profile the pages matching this")
     args = parser.parse_args()
     path = ROOT / "bench" / f"profile-{args.cases}.db"
     url = f"sqlite:///{path}"
@@ -77,28 +87,53 @@ def main() -> None:
         profile(post, args.intakes, args.top, args.dump)
 
     if args.pages:
-        measure_pages(app, api, args.pages)
+        measure_pages(app, api, args.pages, args.top, args.profile_pages)
 
 
-def measure_pages(app, api, count: int) -> None:
-    """CPU per request of bench/run.py's measured pages, as the coordinator."""
-    browser = logged_in(app)
+def measure_pages(app, api, count: int, top: int, profiled: str = "") -> None:
+    """CPU per request of the desk's intake form (bench/run.py's GET+POST, apart) and of
+    the GET pages bench/run.py measures; cProfile's top for labels matching `profiled`."""
+    desk, coordinator = logged_in(app, DESK), logged_in(app, COORDINATOR)
     year = datetime.now().year
     reference = api.get("/api/v1/inquiries?status=in_progress&per_page=1").get_json()
     pages = [
-        ("case list default", "/cases/"),
-        ("case page", f"/cases/{reference['items'][0]['reference']}"),
-        ("commission dashboard, year", f"/commission/?period=year&year={year - 1}"),
+        ("intake form (GET)", desk, "/desk/new"),
+        ("intake form (POST)", desk, None),
+        ("case list default", coordinator, "/cases/"),
+        ("case page", coordinator, f"/cases/{reference['items'][0]['reference']}"),
+        ("commission dashboard, year", coordinator, f"/commission/?period=year&year={year - 1}"),
     ]
-    for label, page in pages:
-
-        def get(_i, page=page):
-            response = browser.get(page)
-            assert response.status_code == 200, (page, response.status_code)
-
+    for label, browser, page in pages:
+        call, prepare = (get(browser, page), None) if page else post_form(browser)
         for i in range(5):
-            get(i)
-        print(f"{label}: CPU per request over {count}: {describe(cpu_times(get, count))}")
+            call(prepare() if prepare else i)
+        times = cpu_times(call, count, prepare)
+        print(f"{label}: CPU per request over {count}: {describe(times)}")
+        if profiled and re.search(profiled, label):
+            profile(call, count, top, prepare=prepare)
+
+
+def get(browser, page: str):
+    def call(_i):
+        response = browser.get(page)
+        assert response.status_code == 200, (page, response.status_code)
+
+    return call
+
+
+def post_form(browser):
+    """The desk's intake form sent as bench/run.py sends it; `prepare` (not measured)
+    fetches the form for its one-time tokens."""
+
+    def prepare():
+        form = browser.get("/desk/new").get_data(as_text=True)
+        return dict(re.findall(r'name="(csrf_token|token)" type="hidden" value="([^"]+)"', form))
+
+    def call(tokens):
+        response = browser.post("/desk/new", data={**tokens, **FORM})
+        assert response.status_code == 303, response.status_code
+
+    return call, prepare
 
 
 def flask(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -142,12 +177,13 @@ def loop_seconds() -> float:
     return time.perf_counter() - started
 
 
-def cpu_times(call, count: int) -> list[float]:
-    """Milliseconds of this process's CPU for each call."""
+def cpu_times(call, count: int, prepare=None) -> list[float]:
+    """Milliseconds of this process's CPU for each call (`prepare`'s outside the count)."""
     times = []
     for i in range(count):
+        argument = prepare() if prepare else i
         started = time.process_time()
-        call(i)
+        call(argument)
         times.append((time.process_time() - started) * 1000)
     return times
 
@@ -158,27 +194,27 @@ def describe(times: list[float]) -> str:
     return f"median {statistics.median(ordered):.2f} ms · p95 {p95:.2f} ms"
 
 
-def profile(call, count: int, top: int, dump: str | None = None) -> None:
+def profile(call, count: int, top: int, dump: str | None = None, prepare=None) -> None:
     profiler = cProfile.Profile()
-    profiler.enable()
     for i in range(count):
-        call(i)
-    profiler.disable()
+        argument = prepare() if prepare else i
+        profiler.enable()
+        call(argument)
+        profiler.disable()
     if dump:
         profiler.dump_stats(dump)
     for order in ("cumulative", "tottime"):
-        print(f"\n--- top {top} by {order} time ({count} intakes under cProfile) ---")
+        print(f"\n--- top {top} by {order} time ({count} calls under cProfile) ---")
         stats = pstats.Stats(profiler).strip_dirs().sort_stats(order)
         stats.print_stats(top)
 
 
-def logged_in(app):
+def logged_in(app, account):
     browser = app.test_client()
     page = browser.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = browser.post(
-        "/login",
-        data={"csrf_token": token, "email": COORDINATOR[0], "password": COORDINATOR[1]},
+        "/login", data={"csrf_token": token, "email": account[0], "password": account[1]}
     )
     assert response.status_code == 303, response.status_code
     return browser
