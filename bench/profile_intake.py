@@ -87,10 +87,10 @@ def main() -> None:
         profile(post, args.intakes, args.top, args.dump)
 
     if args.pages:
-        measure_pages(app, api, args.pages, args.top, args.profile_pages)
+        measure_pages(app, api, args.pages, args.top, args.profile_pages, args.dump)
 
 
-def measure_pages(app, api, count: int, top: int, profiled: str = "") -> None:
+def measure_pages(app, api, count: int, top: int, profiled: str = "", dump=None) -> None:
     """CPU per request of the desk's intake form (bench/run.py's GET+POST, apart) and of
     the GET pages bench/run.py measures; cProfile's top for labels matching `profiled`."""
     desk, coordinator = logged_in(app, DESK), logged_in(app, COORDINATOR)
@@ -110,7 +110,8 @@ def measure_pages(app, api, count: int, top: int, profiled: str = "") -> None:
         times = cpu_times(call, count, prepare)
         print(f"{label}: CPU per request over {count}: {describe(times)}")
         if profiled and re.search(profiled, label):
-            profile(call, count, top, prepare=prepare)
+            slug = re.sub(r"\W+", "-", label).strip("-")
+            profile(call, count, top, dump and f"{dump}.{slug}", prepare=prepare)
 
 
 def get(browser, page: str):
