@@ -6,7 +6,8 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bureau.domain import DomainError, emails, throttle
@@ -255,8 +256,17 @@ def issue_api_token(user: User) -> str:
     return token
 
 
+# Every API request's first query: the token with its user and the user's office (which
+# every API view reads) in one round trip, the statement built once.
+_TOKEN = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.user).joinedload(User.office))
+)
+
+
 def user_by_token(token: str) -> User | None:
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    api_token = db.session.scalar(_TOKEN, {"token_hash": _token_hash(token)})
     if api_token is None or not api_token.user.active:
         return None
     now = utcnow()

@@ -1,7 +1,7 @@
 """The taxonomy: default categories and subcategories, and their editing."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError
@@ -117,8 +117,12 @@ def categories(*, active_only: bool = True, subcategories: bool = True) -> list[
     return list(db.session.scalars(query))
 
 
+# Built once: every intake looks its category up.
+_BY_CODE = select(Category).where(Category.code == bindparam("code"))
+
+
 def get_category(code: str) -> Category | None:
-    return db.session.scalar(select(Category).where(Category.code == code))
+    return db.session.scalar(_BY_CODE, {"code": code})
 
 
 def update_category(category: Category, **fields) -> None:
