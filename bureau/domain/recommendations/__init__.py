@@ -111,7 +111,7 @@ def update(
     recommendation: Recommendation, draft: Draft, *, version: int, actor: User
 ) -> Recommendation:
     """Edit a draft; a submitted recommendation is on the record and stays as it was."""
-    _check_version(recommendation, version)
+    check_version(recommendation, version)
     if recommendation.status != Status.DRAFT:
         raise DomainError(_l("Само чернова може да се редактира."))
     _validate(draft, recommendation.office)
@@ -134,7 +134,7 @@ def respond(
     today: date,
 ) -> RecommendationResponse:
     """Move the recommendation on (submit it, record the answer, mark it implemented)."""
-    _check_version(recommendation, version)
+    check_version(recommendation, version)
     if status not in NEXT[Status(recommendation.status)]:
         raise DomainError(_l("Тази промяна на статуса не е възможна."), "status")
     if on > today:
@@ -155,7 +155,8 @@ def respond(
     return response
 
 
-def _check_version(recommendation: Recommendation, version: int) -> None:
+def check_version(recommendation: Recommendation, version: int) -> None:
+    """Refuse a change made on a page older than the recommendation (a colleague saved)."""
     if version != recommendation.version:
         raise DomainError(STALE, "version")
 

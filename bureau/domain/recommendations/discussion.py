@@ -13,16 +13,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bureau.domain import DomainError, NotFound, audit
-from bureau.domain.recommendations import vignettes
+from bureau.domain.recommendations import check_version, vignettes
 from bureau.extensions import db
 from bureau.models import CommentState, Recommendation, RecommendationComment, User, utcnow
 
 LONGEST_COMMENT = 5000
 LONGEST_PERIOD_DAYS = 366
-STALE = _l(
-    "Препоръката междувременно е променена от друг член на комисията. "
-    "Презаредете страницата и опитайте отново."
-)
 
 
 def is_open(recommendation: Recommendation, today: date) -> bool:
@@ -39,7 +35,7 @@ def set_period(
     actor: User,
 ) -> None:
     """Open (or change, or with no dates close) the comment period of a public recommendation."""
-    _check(recommendation, version)
+    check_version(recommendation, version)
     if not recommendation.is_public:
         raise DomainError(_l("Обществено обсъждане има само внесена препоръка."))
     if (start is None) != (end is None):
@@ -89,7 +85,7 @@ def moderate(
 
 
 def summarise(recommendation: Recommendation, *, text: str, version: int, actor: User) -> None:
-    _check(recommendation, version)
+    check_version(recommendation, version)
     text = (text or "").strip()
     if len(text) > 20000:
         raise DomainError(_l("Обобщението е твърде дълго (до 20 000 знака)."), "summary")
@@ -119,8 +115,3 @@ def waiting(office_id: int) -> int:
         )
     )
     return db.session.scalar(query) or 0
-
-
-def _check(recommendation: Recommendation, version: int) -> None:
-    if version != recommendation.version:
-        raise DomainError(STALE, "version")

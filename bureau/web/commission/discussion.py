@@ -19,7 +19,7 @@ from wtforms.validators import Length, Optional
 
 from bureau.domain import DomainError, NotFound, notifications
 from bureau.domain.clock import sofia_today
-from bureau.domain.recommendations import discussion, vignettes
+from bureau.domain.recommendations import STALE, discussion, vignettes
 from bureau.extensions import db
 from bureau.models import CommentState, Recommendation, RecommendationComment
 from bureau.permissions import requires
@@ -167,7 +167,7 @@ def _changed(recommendation: Recommendation, form, change, message: str):
         return _again(recommendation_id, typed, str(error.message))
     except StaleDataError:  # a colleague saved in between: their change stays
         db.session.rollback()
-        return _again(recommendation_id, typed, str(discussion.STALE))
+        return _again(recommendation_id, typed, str(STALE))
     flash(message, "success")
     return _to_discussion(recommendation_id)
 
