@@ -56,18 +56,23 @@ def has_plan(recommendation: Recommendation) -> bool:
 
 def accepted_on(recommendation: Recommendation) -> date | None:
     """The day of the (partial) acceptance: where the plan, and its reviews, start."""
-    accepted = (RecommendationStatus.ACCEPTED, RecommendationStatus.PARTIALLY_ACCEPTED)
-    days = [r.responded_on for r in recommendation.responses if r.status in accepted]
-    return days[-1] if days else None
+    return _last_response(
+        recommendation, RecommendationStatus.ACCEPTED, RecommendationStatus.PARTIALLY_ACCEPTED
+    )
 
 
 def implemented_on(recommendation: Recommendation) -> date | None:
-    days = [
-        r.responded_on
-        for r in recommendation.responses
-        if r.status == RecommendationStatus.IMPLEMENTED
-    ]
+    return _last_response(recommendation, RecommendationStatus.IMPLEMENTED)
+
+
+def _last_response(recommendation: Recommendation, *statuses) -> date | None:
+    days = [r.responded_on for r in recommendation.responses if r.status in statuses]
     return days[-1] if days else None
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    """Still planned or in progress after its due day (overdue_actions in SQL)."""
+    return action.is_open and action.due_on < today
 
 
 def add_action(recommendation: Recommendation, draft: ActionDraft, *, actor: User) -> Action:

@@ -131,16 +131,11 @@ def report(office: Office, year: int, *, k: int, today: date) -> YearlyReport:
     return found
 
 
-def is_overdue(action: Action, today: date) -> bool:
-    """Still planned or in progress after its due day."""
-    return action.is_open and action.due_on < today
-
-
 def plan_counts(recommendation: Recommendation, today: date) -> PlanCounts:
     actions = recommendation.actions
     return PlanCounts(
         total=len(actions),
         done=sum(a.status == ActionStatus.DONE for a in actions),
         dropped=sum(a.status == ActionStatus.DROPPED for a in actions),
-        overdue=sum(is_overdue(a, today) for a in actions),
+        overdue=sum(plans.is_overdue(a, today) for a in actions),
     )

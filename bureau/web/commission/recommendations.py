@@ -183,6 +183,7 @@ def _render_show(recommendation, form, **posted):
         statuses=STATUS_LABELS,
         today=today,
         has_plan=plans.has_plan(recommendation),
+        is_overdue=plans.is_overdue,
         next_review=plans.next_review(recommendation),
         action_form=action_form,
         status_forms=status_forms,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from bureau.domain.clock import sofia_today
-from bureau.domain.recommendations import yearly
+from bureau.domain.recommendations import plans, yearly
 from bureau.domain.statistics import impact
 from bureau.domain.statistics.query import StatsQuery
 from bureau.permissions import requires
@@ -52,7 +52,7 @@ def yearly_report():
         labels=labels,
         impact_lines=lambda entry: impact_lines(entry, labels),
         months=months,
-        overdue=lambda action: yearly.is_overdue(action, report.prepared_on),
+        overdue=lambda action: plans.is_overdue(action, report.prepared_on),
         figure=impact.number,
         offices=_offices(),
         statuses=RECOMMENDATION_STATUS,
