@@ -1,16 +1,18 @@
 """The forms on a case page, each carrying the case's version for optimistic locking; and the
 paper feedback form the desk types in."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
+from bureau.domain import taxonomy
 from bureau.domain.cases import feedback
 from bureau.domain.text import MAX_TEXT
 from bureau.web.common.feedback_forms import NOT_ANSWERED, SOLVED, YES_NO, FeedbackForm
-from bureau.web.common.forms import LongText, problems_field, service_field
+from bureau.web.common.forms import LongText, problems_field, service_choices, service_field
 from bureau.web.common.labels import CONTACT_LABELS, EVIDENCE_PROBLEMS, OUTCOME_LABELS
 
 
@@ -97,6 +99,14 @@ class EvidenceForm(FlaskForm):
         ),
         validators=[DataRequired(_l("Опишете случая.")), Length(max=3000)],
     )
+
+    def offer(self, office, current_service=None) -> "EvidenceForm":
+        """Fill the choices: the categories, and the office's services (and the one named)."""
+        locale = str(get_locale())
+        categories = taxonomy.categories(subcategories=False)
+        self.category.choices = [(c.code, c.label(locale)) for c in categories]
+        self.service.choices = service_choices(office, locale, current_service)
+        return self
 
 
 class ReferralForm(FlaskForm):

@@ -284,18 +284,12 @@ def _evidence(case: Inquiry, form: forms.EvidenceForm | None) -> dict:
             "service": case.service.code if case.service else "",
         }
         form = evidence_form(formdata=None, data=data)
-    form.category.choices = _category_choices()
-    form.service.choices = service_choices(case.office, str(get_locale()), case.service)
+    form.offer(case.office, case.service)
     return {
         "evidence_form": form,
         "evidence_items": evidence.for_case(case),
         "evidence_proposed": evidence.proposed(case),
     }
-
-
-def _category_choices() -> list:
-    locale = str(get_locale())
-    return [(c.code, c.label(locale)) for c in taxonomy.categories(subcategories=False)]
 
 
 def evidence_form(**options) -> forms.EvidenceForm:

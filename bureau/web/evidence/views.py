@@ -2,16 +2,15 @@
 approve them. The commission reads approved items at /commission/evidence, never here."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bureau.domain import NotFound, taxonomy
+from bureau.domain import NotFound
 from bureau.domain.recommendations import evidence, vignettes
 from bureau.models import EvidenceItem, EvidenceState, Role
 from bureau.permissions import can, requires
 from bureau.web.common import params
-from bureau.web.common.forms import marked, service_choices, status_of, submit, vignette_warning
+from bureau.web.common.forms import marked, status_of, submit, vignette_warning
 from bureau.web.common.loaders import paginate_list
 from bureau.web.evidence.forms import ApproveForm, RejectForm, ReviseForm
 
@@ -108,16 +107,11 @@ def _version(form) -> int:
 
 
 def _page(item: EvidenceItem, *, form=None, approve_form=None, reject_form=None):
-    locale = str(get_locale())
     if form is None:
         form = ReviseForm(formdata=None, obj=item)
         form.service.data = item.service.code if item.service else ""
     form.version.data = str(item.version)
-    form.category.choices = [
-        (c.code, c.label(locale)) for c in taxonomy.categories(subcategories=False)
-    ]
-    office = evidence.item_office(item)
-    form.service.choices = service_choices(office, locale, item.service)
+    form.offer(evidence.item_office(item), item.service)
     approve_form = approve_form or ApproveForm(formdata=None, data={"version": item.version})
     reject_form = reject_form or RejectForm(formdata=None, data={"version": item.version})
     found = vignettes.findings(item.vignette)
