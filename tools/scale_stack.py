@@ -203,15 +203,15 @@ def smtp_server(stack: Stack) -> SmtpServer:
 
 
 class AppServer:
-    """gunicorn (2 workers × 4 threads, as `make bench`) on a free port."""
+    """gunicorn as deployed (gunicorn.conf.py, as `make bench`) on a free port."""
 
     def __init__(self, stack: Stack, name: str, env: dict):
         self.name, self.env = name, env
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.process = stack.spawn(f"server-{name}", [
-            str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
-            f"{HOST}:{self.port}", "--log-level", "warning", "wsgi:app",
+            str(BIN / "gunicorn"), "--bind", f"{HOST}:{self.port}", "--log-level", "warning",
+            "wsgi:app",
         ], env)  # fmt: skip
 
     def wait_ready(self, timeout: float = 60) -> None:

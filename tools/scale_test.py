@@ -113,7 +113,7 @@ def set_up(world: World) -> None:
         world.a.wait_ready()
         world.b.wait_ready()
 
-    step("gunicorn A (primary) and B (primary + replica reads), 2 workers x 4 threads", serve)
+    step("gunicorn A (primary) and B (primary + replica reads), as gunicorn.conf.py", serve)
     world.year = datetime.now(ZoneInfo("Europe/Sofia")).year
     # Before (b) fills the login limit for a minute.
     world.commission = httpx.Cookies(login(world.a, COMMISSION).cookies)
