@@ -2,8 +2,10 @@
 roles, and the statistics' table titles, row and column labels and cell text."""
 
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import format_date, format_decimal, get_locale
+from babel.numbers import format_decimal as babel_format_decimal
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -458,10 +460,18 @@ def cell_text(cell: Cell | None, threshold: int) -> str:
 
 
 def number(value, digits: int = 0) -> str:
+    """A count or a share as the locale writes it: 1 234, 12,5. Each text is kept once
+    made: a statistics page writes thousands of numbers, mostly the same few hundred,
+    and Babel parses its pattern anew for every one (a fifth of a page's time)."""
     if value is None:
         return "—"
+    return _number(value, digits, get_locale())
+
+
+@lru_cache(maxsize=8192)
+def _number(value, digits: int, locale) -> str:
     pattern = "#,##0" if not digits else "#,##0." + "0" * digits
-    return format_decimal(value, format=pattern)
+    return babel_format_decimal(value, format=pattern, locale=locale)
 
 
 def period_label(start: date, end: date) -> str:
