@@ -6,7 +6,7 @@ from flask import Flask
 
 from bureau import config, database, i18n, security
 from bureau.domain import settings
-from bureau.extensions import babel, bootstrap, csrf, db, limiter, mail
+from bureau.extensions import babel, bootstrap, cache, csrf, db, limiter, mail
 from bureau.web.common import params
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     ratelimit.init_app(app)  # before register_request_hooks: see ratelimit.init_app
     babel.init_app(
         app,

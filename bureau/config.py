@@ -77,6 +77,20 @@ def engine_options() -> dict:
     return {"pool_pre_ping": True, "hide_parameters": True}
 
 
+def statistics_cache(redis_url: str | None) -> dict:
+    """Where computed statistics are kept (bureau.domain.statistics.kept): Redis, shared
+    by every worker and app server, or each worker's memory; 0 seconds keeps nothing."""
+    seconds = int(os.environ.get("BUREAU_STATISTICS_CACHE_SECONDS", "600"))
+    if seconds <= 0:
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    common = {"CACHE_DEFAULT_TIMEOUT": seconds, "CACHE_KEY_PREFIX": "bureau:"}
+    if redis_url:
+        options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+        return {**common, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url,
+                "CACHE_OPTIONS": options}  # fmt: skip
+    return {**common, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 200}
+
+
 def from_env(instance_path: str) -> dict:
     """The application's configuration as a dict, for app.config.update()."""
     redis_url = os.environ.get("BUREAU_REDIS_URL")
@@ -95,6 +109,7 @@ def from_env(instance_path: str) -> dict:
         if redis_url
         else {},
         "RATELIMIT_HEADERS_ENABLED": True,
+        **statistics_cache(redis_url),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "bg",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Sofia",

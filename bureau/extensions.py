@@ -4,6 +4,7 @@ from contextvars import ContextVar
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -66,3 +67,5 @@ babel = Babel()
 bootstrap = Bootstrap5()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
+# Computed statistics (bureau.domain.statistics.kept): memory, or Redis when configured.
+cache = Cache()

@@ -50,7 +50,7 @@ from bureau.models.service import (
     problem_codes,
     problem_mask,
 )
-from bureau.models.stat_summary import StatCube
+from bureau.models.stat_summary import StatCube, StatVersion
 from bureau.models.stats import StatRecord
 from bureau.models.taxonomy import Category, Subcategory
 from bureau.models.throttle import RateLimitCounter, ThrottleBucket
@@ -105,6 +105,7 @@ __all__ = [
     "ReferralRecord",
     "INSTITUTION_KINDS",
     "StatCube",
+    "StatVersion",
     "Urgency",
     "AgeBand",
     "ApiToken",

@@ -29,3 +29,17 @@ class StatCube(db.Model):
     # The sum of those records' cell keys (mod 2**31 when used): counts and keys add up
     # the same way, so any period or filter gets its cell key from the summary.
     key_sum: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StatVersion(db.Model):
+    """How many times the figures of an office have changed ("*": of every office).
+
+    Statistics computed once are kept (bureau.domain.statistics.remembered) under the
+    versions of the offices they count: a change that could alter a figure counts one up
+    in the same transaction, so nothing kept is read after it. Derived data only.
+    """
+
+    __tablename__ = "stat_version"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)  # office id, or "*"
+    changed: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from bureau.domain.statistics import kept
 from bureau.domain.statistics.periods import month_start, months_between, next_month
 from bureau.domain.statistics.suppression import KEY_SPACE, Count
 from bureau.extensions import db
@@ -289,6 +290,7 @@ def rebuild(office_id: int, month: date) -> None:
                     [*KEY, "n", "key_sum"], union_all(*_selects(records, keys))
                 )
             )
+            kept.changed(db.session.connection(), [office_id])
     except IntegrityError:
         pass  # another request rebuilt the month at the same moment; its rows stand
 
@@ -488,6 +490,7 @@ def count_inserted(connection, row) -> None:
     """Count a StatRecord written without the ORM, which its listener below never sees;
     `row`: every column of COLUMNS as the database gave it back."""
     _apply(connection, _net(None, row))
+    kept.changed(connection, [row["office_id"]])
 
 
 @event.listens_for(StatRecord, "after_insert")

@@ -62,8 +62,7 @@ class MonitoringReport:
 def report(office: Office, period: Period, *, k: int) -> MonitoringReport:
     """The report of the office for the period (a half-year), suppressed for k."""
     previous = period.previous()
-    counted = services.count([office.id], period)
-    current = services.board([office.id], period, k=k, counted=counted)
+    current = services.board([office.id], period, k=k)
     result = MonitoringReport(
         office=office,
         period=period,
@@ -71,7 +70,7 @@ def report(office: Office, period: Period, *, k: int) -> MonitoringReport:
         threshold=k,
         current=current,
         before=services.board([office.id], previous, k=k),
-        departments=services.board([office.id], period, k=k, group="department", counted=counted),
+        departments=services.board([office.id], period, k=k, group="department"),
         top=[line for line in current.ranked(TOP) if line.with_problem.count],
         cases=_all_cases(office.id, period, k),
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
+from bureau.domain.statistics import kept
 from bureau.domain.statistics.cube import (
     SERVICE_DIMENSIONS,
     Filters,
@@ -96,7 +97,14 @@ class Counted:
 def count(office_ids: list[int], period: Period) -> Counted:
     """Count the offices' cases and ratings of the period (and the cases of the trend's
     half-years) per service, whichever way the rows are grouped after: the cases from
-    the monthly summary (cube.SERVICE_DIMENSIONS), the ratings from their table."""
+    the monthly summary (cube.SERVICE_DIMENSIONS), the ratings from their table. Kept
+    until the offices' figures change (kept.remembered)."""
+    return kept.remembered(
+        "services.count", office_ids, (period,), lambda: _count(office_ids, period)
+    )
+
+
+def _count(office_ids: list[int], period: Period) -> Counted:
     column = {dimension: name for name, dimension in SERVICE_DIMENSIONS.items()}
     problems: dict[str, dict[str, Count]] = defaultdict(_counts)
     found = value_counts(office_ids, period.start, period.end, Filters(), dims=list(column))
@@ -113,15 +121,10 @@ def count(office_ids: list[int], period: Period) -> Counted:
 
 
 def board(
-    office_ids: list[int],
-    period: Period,
-    *,
-    k: int,
-    group: str = "service",
-    counted: Counted | None = None,
+    office_ids: list[int], period: Period, *, k: int, group: str = "service"
 ) -> ServicesBoard:
     """Every table of the services view for the offices and period, suppressed for k
-    (from `counted` when the caller has counted them already)."""
+    (the tables kept until the offices' figures change; the register read each time)."""
     services = {
         str(s.id): s
         for s in db.session.scalars(
@@ -130,7 +133,17 @@ def board(
     }
     halves = _trend_halves(period)
     result = ServicesBoard(period, k, group, services=services, halves=halves)
-    counted = (counted or count(office_ids, period)).by(_grouping(group, services))
+    result.tables, result.lines = kept.remembered(
+        "services.board",
+        office_ids,
+        (period, k, group),
+        lambda: _tables(office_ids, period, k, group, services, halves),
+    )
+    return result
+
+
+def _tables(office_ids, period: Period, k: int, group: str, services, halves) -> tuple[dict, dict]:
+    counted = count(office_ids, period).by(_grouping(group, services))
     problems, trend, scores, answers = (
         counted.problems,
         counted.trend,
@@ -142,7 +155,7 @@ def board(
     lines = _rows(group, services, problems, scores)
     rated = _rows(group, services, scores)
     trending = _rows(group, services, trend)
-    result.tables = {
+    tables = {
         "problems": publish(
             f"{group}_problems",
             lines,
@@ -171,8 +184,7 @@ def board(
             row_totals=False,
         ),
     }
-    result.lines = {row: _line(result.tables, row, k) for row in lines}
-    return result
+    return tables, {row: _line(tables, row, k) for row in lines}
 
 
 def _regroup(counts: dict, keyer) -> dict:

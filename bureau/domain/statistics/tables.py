@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bureau.domain import DomainError
 from bureau.domain.cases import lifecycle
-from bureau.domain.statistics import referrals
+from bureau.domain.statistics import kept, referrals
 from bureau.domain.statistics.cube import (
     TABLES,
     Filters,
@@ -73,7 +73,19 @@ class Dashboard:
 def dashboard(
     office_ids: list[int], period: Period, filters: Filters, *, k: int, today: date
 ) -> Dashboard:
-    """Every table and headline figure of the period, suppressed for threshold k."""
+    """Every table and headline figure of the period, suppressed for threshold k (kept
+    until the offices' figures change: the same for every reader of the same day)."""
+    return kept.remembered(
+        "dashboard",
+        office_ids,
+        (period, filters, k, today),
+        lambda: _dashboard(office_ids, period, filters, k=k, today=today),
+    )
+
+
+def _dashboard(
+    office_ids: list[int], period: Period, filters: Filters, *, k: int, today: date
+) -> Dashboard:
     previous = period.compared_with(today)
     monthly = monthly_totals(office_ids, previous.start, period.end, filters)
     values = _by_dimension(value_counts(office_ids, period.start, period.end, filters))
