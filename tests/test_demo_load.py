@@ -8,6 +8,7 @@ that every one of those paths runs on a few hundred cases.
 
 import re
 from collections import defaultdict
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -27,6 +28,7 @@ from bureau.models import (
     Office,
     ReferenceCounter,
     StatRecord,
+    User,
     utcnow,
 )
 from tests.factories import make_inquiry
@@ -143,6 +145,30 @@ def test_network_load_shares_the_cases_among_five_offices(app, flask):
             select(Inquiry.reference).join(Office).where(Office.code == code)
         )
         assert all(r.startswith(prefix) for r in references)
+
+
+def test_a_national_network_has_numbered_offices_and_ten_years(app, flask):
+    result = flask("demo", "load", "--network", "--offices", "12", "--years", "10",
+                   "--cases", "600")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    offices = db.session.scalars(select(Office).order_by(Office.id)).all()
+    assert len(offices) == 12
+    numbered = [o for o in offices if o.code.startswith("DM")]
+    assert len(numbered) == 7 and len({o.code for o in numbered}) == 7
+    assert all(o.settlements and o.settlements[0].population for o in numbered)
+    rows = db.session.execute(select(Inquiry.office_id, func.count()).group_by(Inquiry.office_id))
+    per_office = {office_id: n for office_id, n in rows}
+    assert sum(per_office.values()) == 600 and all(per_office.get(o.id) for o in numbered)
+    first = db.session.scalar(select(func.min(Inquiry.received_at)))
+    assert first.year <= datetime.now().year - 5  # spread over ten years, not three
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.office_id == numbered[0].id)
+        )
+        == 1
+    )
+    assert flask("demo", "load", "--network", "--offices", "4").exit_code != 0
 
 
 def test_the_demo_answers_load_once_through_the_library(app, flask):

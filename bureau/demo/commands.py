@@ -59,7 +59,23 @@ def demo_password(role: Role) -> str:
     help="Also create the partner offices (Strumyani, Montana, Ihtiman, Belene) and share "
     "the cases among all five by population.",
 )
-def load_demo(n_cases, seed, network):
+@click.option(
+    "--offices",
+    "n_offices",
+    default=5,
+    show_default=True,
+    type=click.IntRange(5, 600),
+    help="With --network: this many offices — the five above, then numbered demo offices "
+    "(a national network is 265).",
+)
+@click.option(
+    "--years",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 20),
+    help="Spread the inquiries over this many years, up to today.",
+)
+def load_demo(n_cases, seed, network, n_offices, years):
     """Create Kresna, one demo user per role and N synthetic inquiries."""
     taxonomy.seed_default_taxonomy()
     office = offices.get_office("KRS") or offices.create_office(**offices.KRESNA)
@@ -79,13 +95,13 @@ def load_demo(n_cases, seed, network):
     db.session.commit()
     shares = [(office, n_cases)]
     if network:
-        shares = _network_shares(office, n_cases)
+        shares = _network_shares(office, n_cases, n_offices)
         for partner, _share in shares[1:]:
             _demo_services(partner)
     started = time.perf_counter()
     for index, (share_office, share) in enumerate(shares):
         if share:
-            reference, pin = data.load(share_office, share, seed=seed + index)
+            reference, pin = data.load(share_office, share, seed=seed + index, years=years)
             db.session.commit()
             click.echo(f"  {share_office.code}: {share:,} inquiries; try {reference} PIN {pin}")
     if n_cases:
@@ -104,13 +120,33 @@ def load_demo(n_cases, seed, network):
     _echo_logins_and_receipt()
 
 
-def _network_shares(kresna, n_cases: int) -> list:
-    """The five offices with a coordinator and an expert each, and their share of cases."""
+NUMBERED = "DM"  # the numbered demo offices' codes: DMAF, DMAG, …
+
+
+def _numbered_office(number: int) -> dict:
+    """Demo office number `number` (6 …) of a national network: one settlement of 3,000 to
+    42,000 inhabitants (most of Bulgaria's 265 municipalities are small)."""
+    code = NUMBERED + chr(65 + number // 26) + chr(65 + number % 26)
+    population = 3_000 + number * 7_919 % 39_000
+    return {
+        "code": code,
+        "name": f"Бюро за информиране и съветване — община {number} (демо)",
+        "municipality": f"Община {number} (демо)",
+        "address": f"Община {number}",
+        "opening_hours": "Пн–Пт 9:00–17:00",
+        "settlements": [(f"Град {number} (демо)", f"9{number:04d}", population)],
+    }
+
+
+def _network_shares(kresna, n_cases: int, n_offices: int = 5) -> list:
+    """The offices with a coordinator, an expert and a desk each (a numbered demo office:
+    an expert), and their share of cases by population."""
     network = [kresna]
-    for partner in offices.PARTNERS:
+    for partner in [*offices.PARTNERS, *map(_numbered_office, range(6, n_offices + 1))]:
         office = offices.get_office(partner["code"]) or offices.create_office(**partner)
         network.append(office)
-        for role in (Role.COORDINATOR, Role.EXPERT, Role.DESK):
+        numbered = partner["code"].startswith(NUMBERED)
+        for role in (Role.EXPERT,) if numbered else (Role.COORDINATOR, Role.EXPERT, Role.DESK):
             email = f"{role.value}@{office.code.lower()}.test"
             if accounts.get_user_by_email(email) is None:
                 user = accounts.create_user(

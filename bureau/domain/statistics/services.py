@@ -284,7 +284,14 @@ def _line(tables: dict[str, Published], row: str, k: int) -> Line:
 
 
 def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Published]:
-    """Offices side by side: inquiries about services by kind, and by department."""
+    """Offices side by side: inquiries about services by kind, and by department (kept
+    until one of the offices' figures changes)."""
+    return kept.remembered(
+        "services.network", office_ids, (period, k), lambda: _network(office_ids, period, k)
+    )
+
+
+def _network(office_ids: list[int], period: Period, k: int) -> dict[str, Published]:
     registers = {
         str(s.id): s
         for s in db.session.scalars(select(Service).where(Service.office_id.in_(office_ids)))

@@ -294,7 +294,14 @@ def category_table(office_ids: list[int], period: Period, *, k: int) -> Publishe
 
 
 def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Published]:
-    """Offices side by side (by category, by channel), each cell suppressed on its own."""
+    """Offices side by side (by category, by channel), each cell suppressed on its own
+    (kept until one of the offices' figures changes)."""
+    return kept.remembered(
+        "network", office_ids, (period, k), lambda: _network(office_ids, period, k)
+    )
+
+
+def _network(office_ids: list[int], period: Period, k: int) -> dict[str, Published]:
     monthly = monthly_totals(office_ids, period.start, period.end, Filters())
     rows = [str(o) for o in office_ids]
     by_category = Counts()
