@@ -99,11 +99,14 @@ def load_demo(n_cases, seed, network, n_offices, years):
         for partner, _share in shares[1:]:
             _demo_services(partner)
     started = time.perf_counter()
-    for index, (share_office, share) in enumerate(shares):
-        if share:
-            reference, pin = data.load(share_office, share, seed=seed + index, years=years)
-            db.session.commit()
+    shares = [(share_office, share) for share_office, share in shares if share]
+    samples = data.load_many(shares, seed=seed, years=years) if shares else []
+    db.session.commit()
+    for (share_office, share), (reference, pin) in zip(shares, samples, strict=True):
+        if len(shares) <= 10 or share_office.code == "KRS":
             click.echo(f"  {share_office.code}: {share:,} inquiries; try {reference} PIN {pin}")
+    if len(shares) > 10:
+        click.echo(f"  … and {len(shares) - 1} more offices")
     if n_cases:
         elapsed = time.perf_counter() - started
         click.echo(f"Loaded {n_cases:,} inquiries in {elapsed:.1f} s ({n_cases / elapsed:,.0f}/s).")

@@ -131,6 +131,33 @@ def load(office: Office, n: int, *, seed: int = 1, years: int = 3, now: datetime
     return generator.sample
 
 
+def load_many(
+    shares: list[tuple[Office, int]], *, seed: int = 1, years: int = 3, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """Each office's share of synthetic inquiries (`load`'s, with seed + its place), through
+    one writer: a network of hundreds of small offices drops and builds the indexes once,
+    where one load per office would write most of them through the indexes. Each office's
+    sample receipt, in order."""
+    now = now or _utcnow()
+    # Every generator reads the office's experts and settlements before the writer's
+    # connection drops the indexes (on PostgreSQL that locks the tables until it ends).
+    generators = [
+        (_Generator(office, random.Random(seed + index), now, years), n)
+        for index, (office, n) in enumerate(shares)
+    ]
+    db.session.commit()
+    total = sum(n for _generator, n in generators)
+    with _Writer(rebuild_indexes=total >= REBUILD_INDEXES_AT) as writer:
+        ids = generators[0][0].ids
+        for generator, n in generators:
+            generator.ids = dict(ids)  # each office's rows numbered after the last one's
+            for rows in _batches(generator, generator.moments(n)):
+                writer.write(rows)
+            generator.save_counters(writer.connection)
+            ids = generator.ids
+    return [generator.sample for generator, _n in generators]
+
+
 def fresh_receipt(office_code: str = "KRS") -> tuple[str, str] | None:
     """The newest demo case of the office with a new PIN, for trying the status page
     (`make run` prints one every time: a PIN is shown once and stored only hashed)."""
@@ -162,7 +189,7 @@ def _batches(generator: "_Generator", moments: list[int]):
     try:
         while (item := queue.get()) is not None:
             if isinstance(item, tuple):  # the producer's final state
-                generator.counters, generator.sample = item
+                generator.counters, generator.sample, generator.ids = item
             else:
                 yield item
     finally:
@@ -174,7 +201,7 @@ def _batches(generator: "_Generator", moments: list[int]):
 def _produce(generator: "_Generator", chunks: list[list[int]], queue) -> None:
     for chunk in chunks:
         queue.put(generator.batch(chunk))
-    queue.put((generator.counters, generator.sample))
+    queue.put((generator.counters, generator.sample, generator.ids))
     queue.put(None)
 
 
