@@ -34,7 +34,7 @@ class StatCube(db.Model):
 class StatVersion(db.Model):
     """How many times the figures of an office have changed ("*": of every office).
 
-    Statistics computed once are kept (bureau.domain.statistics.remembered) under the
+    Statistics computed once are kept (bureau.domain.statistics.kept.remembered) under the
     versions of the offices they count: a change that could alter a figure counts one up
     in the same transaction, so nothing kept is read after it. Derived data only.
     """

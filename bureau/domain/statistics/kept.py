@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -48,17 +48,17 @@ def remembered(name: str, office_ids: Iterable[int], key: tuple, compute: Callab
     offices' figures has changed since."""
     offices = sorted(set(office_ids))
     scopes = [str(o) for o in offices] + [EVERY]
-    found = db.session.execute(select(V.c.scope, V.c.changed).where(V.c.scope.in_(scopes)))
-    versions = {scope: changed for scope, changed in found}
+    rows = db.session.execute(select(V.c.scope, V.c.changed).where(V.c.scope.in_(scopes)))
+    versions = {scope: changed for scope, changed in rows}
     key = (name, *[(scope, versions.get(scope, 0)) for scope in scopes], *key)
     address = "stats:" + hashlib.sha256(repr(key).encode()).hexdigest()
     try:
-        kept = cache.get(address)
+        found = cache.get(address)
     except Exception:  # a cache that is down must not take the statistics with it
         log.warning("statistics cache unreadable", exc_info=True)
         return compute()
-    if kept is not None:
-        return kept
+    if found is not None:
+        return found
     result = compute()
     try:
         cache.set(address, result)
@@ -67,23 +67,25 @@ def remembered(name: str, office_ids: Iterable[int], key: tuple, compute: Callab
     return result
 
 
+def _bump(insert):
+    statement = insert(V)
+    return statement.on_conflict_do_update(
+        index_elements=["scope"], set_={"changed": V.c.changed + 1}
+    )
+
+
+# Built once, as the summary's upserts: every intake counts its office up.
+_PG_BUMP, _SQLITE_BUMP = _bump(pg_insert), _bump(sqlite_insert)
+
+
 def changed(connection, office_ids: Iterable[int | None]) -> None:
     """Count the offices' versions up (None: every office's) in this transaction."""
     scopes = sorted({EVERY if o is None else str(o) for o in office_ids})
     if not scopes:
         return
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    for scope in scopes:  # in order: two transactions never wait for each other's rows
-        bumped = connection.execute(
-            update(V).where(V.c.scope == scope).values(changed=V.c.changed + 1)
-        )
-        if bumped.rowcount == 0:
-            statement = insert(V).values(scope=scope, changed=1)
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["scope"], set_={"changed": V.c.changed + 1}
-                )
-            )
+    bump = _PG_BUMP if connection.dialect.name == "postgresql" else _SQLITE_BUMP
+    # In order: two transactions never wait for each other's rows.
+    connection.execute(bump, [{"scope": scope, "changed": 1} for scope in scopes])
 
 
 @event.listens_for(Session, "after_flush")
