@@ -119,16 +119,7 @@ REBUILD_INDEXES_AT = 50_000  # cases; a smaller load writes through the indexes
 
 def load(office: Office, n: int, *, seed: int = 1, years: int = 3, now: datetime | None = None):
     """Add n synthetic inquiries to the office, spread over the last `years` years."""
-    rng = random.Random(seed)
-    now = now or _utcnow()
-    generator = _Generator(office, rng, now, years)
-    db.session.commit()
-    moments = generator.moments(n)
-    with _Writer(rebuild_indexes=n >= REBUILD_INDEXES_AT) as writer:
-        for rows in _batches(generator, moments):
-            writer.write(rows)
-        generator.save_counters(writer.connection)
-    return generator.sample
+    return load_many([(office, n)], seed=seed, years=years, now=now)[0]
 
 
 def load_many(
