@@ -25,6 +25,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from run import loop_seconds  # bench/run.py's CPU check, so the two runs compare
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 COORDINATOR = ("coordinator@kresna.test", "coordinator-demo-2026")
@@ -168,14 +170,6 @@ def served_cpu(app) -> list[float]:
 
     app.wsgi_app = timed
     return times
-
-
-def loop_seconds() -> float:
-    started = time.perf_counter()
-    total = 0
-    for step in range(10_000_000):
-        total += step
-    return time.perf_counter() - started
 
 
 def cpu_times(call, count: int, prepare=None) -> list[float]:
