@@ -3,12 +3,13 @@
 Synchronous workers, one per core and one more. Bureau's requests are CPU-bound Python
 (a page is 5–80 ms of rendering and counting, the database a few ms of it): threads in
 one worker take turns on its interpreter lock, and a browser's kept-alive connection
-stays with one worker however busy, so with 2 workers × 4 threads eight clients on two
-cores saw a case page's p95 at 299 ms and the intake API's at 195 ms; with one sync worker per core
-and one more (each request a connection of its own, taken from one queue by whichever
-worker is free) 117 ms and 77 ms, and more requests a second (`make bench`, 1,000,000
-cases, 30.11.2026; bench/notes.md). Sync workers need a buffering reverse proxy in front
-(nginx does by default), which a real installation has for HTTPS anyway.
+stays with one worker however busy. With 2 workers × 4 threads, eight clients on two
+cores saw a case page's p95 at 299 ms and the intake API's at 195 ms; with one sync
+worker per core and one more (each request a connection of its own, taken from one
+queue by whichever worker is free) 117 ms and 77 ms, and more requests a second
+(`make bench`, 1,000,000 cases, 30.11.2026; bench/notes.md). Sync workers need a
+buffering reverse proxy in front (nginx does by default), which a real installation
+has for HTTPS anyway.
 
 WEB_CONCURRENCY sets the number of workers, BUREAU_BIND the address (both optional).
 """
