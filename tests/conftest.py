@@ -4,6 +4,10 @@ SQLite by default; PostgreSQL when BUREAU_TEST_DATABASE_URL is set (CI does both
 """
 
 import os
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 from flask import g, has_app_context
@@ -16,6 +20,7 @@ from bureau.config import database_url
 from bureau.domain.taxonomy import seed_default_taxonomy
 from bureau.extensions import db
 from tests.factories import PASSWORD, make_user
+from tests.smtp import free_port
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -182,3 +187,31 @@ def login_as(login):
         return login(make_user(role, **kwargs))
 
     return _login_as
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of the test's own on a free loopback port, nothing saved: {"port",
+    "process", "restart"} (skips where redis-server is not installed)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not installed")
+    port = free_port()
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no"]  # fmt: skip
+
+    def start():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                return process
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    server = {"process": start(), "port": port}
+    server["restart"] = lambda: server.update(process=start())
+    yield server
+    server["process"].terminate()
+    server["process"].wait(5)

@@ -3,26 +3,23 @@
 settlement is seen at once; another office's changes leave an office's figures kept; a
 cache that is down only costs the time to count again."""
 
-import shutil
-import socket
-import subprocess
-import time
 from contextlib import contextmanager
 from datetime import date
 
-import pytest
 from sqlalchemy import event
 
 from bureau import create_app
+from bureau.domain import statistics
 from bureau.domain.clock import sofia_today
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
-from bureau.domain.statistics import Filters, Period, kept, monitoring, services
+from bureau.domain.statistics import Filters, Period, kept, monitoring, services, tables
 from bureau.extensions import db
 from bureau.models import ServiceRating, Settlement, Status
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.conftest import TEST_CONFIG
 from tests.factories import make_inquiry, make_office, without_adjustment
+from tests.smtp import free_port
 
 TODAY = sofia_today()
 YEAR = Period.year(TODAY.year)
@@ -31,8 +28,6 @@ K = 3
 
 
 def figures(office):
-    from bureau.domain import statistics
-
     return statistics.dashboard([office.id], YEAR, Filters(), k=K, today=TODAY)
 
 
@@ -131,8 +126,6 @@ def test_figures_are_the_same_kept_or_counted(app):
     cases(office, 8)
     cases(office, 5, category="health")
     kept_board = figures(office)
-    from bureau.domain.statistics import tables
-
     fresh = tables._dashboard([office.id], YEAR, Filters(), k=K, today=TODAY)
     assert kept_board.tables.keys() == fresh.tables.keys()
     for key, table in fresh.tables.items():
@@ -141,39 +134,11 @@ def test_figures_are_the_same_kept_or_counted(app):
 
 
 def test_the_day_is_part_of_what_is_kept(app):
-    from bureau.domain import statistics
-
     office = make_office()
     cases(office, 6)
     today = statistics.dashboard([office.id], YEAR, Filters(), k=K, today=TODAY)
     later = statistics.dashboard([office.id], YEAR, Filters(), k=K, today=date(TODAY.year, 12, 31))
     assert today.as_of == TODAY and later.as_of == date(TODAY.year, 12, 31)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_port():
-    """A Redis of this test's own, on loopback."""
-    if not (binary := shutil.which("redis-server")):
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL)  # fmt: skip
-    try:
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _app_on(app, url: str | None):
@@ -186,11 +151,11 @@ def _app_on(app, url: str | None):
     )
 
 
-def test_two_app_servers_share_what_is_kept_in_redis(app, redis_port):
+def test_two_app_servers_share_what_is_kept_in_redis(app, redis_server):
     office = make_office()
     cases(office, 6)
     office_id = office.id
-    url = f"redis://127.0.0.1:{redis_port}/0"
+    url = f"redis://127.0.0.1:{redis_server['port']}/0"
     first, second = _app_on(app, url), _app_on(app, url)
     with first.app_context():
         assert (
@@ -214,7 +179,7 @@ def test_a_cache_that_is_down_costs_only_the_counting(app, caplog):
     office = make_office()
     cases(office, 6)
     office_id = office.id
-    down = _app_on(app, f"redis://127.0.0.1:{_free_port()}/0")
+    down = _app_on(app, f"redis://127.0.0.1:{free_port()}/0")
     with down.app_context():
         board = figures(db.session.get(type(office), office_id))
     assert board.tables["category_month"].total.count == 6

@@ -1,27 +1,15 @@
 """Rate limits in Redis fail closed: with Redis down, login (and the other limited
 posts) answer 503 in Bulgarian instead of letting unlimited guesses through."""
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 
 from bureau import create_app
 from tests.conftest import TEST_CONFIG
 from tests.factories import PASSWORD, make_user
 from tests.parallel import at_once
+from tests.smtp import free_port
 
 REFUSED = "Временно не можем да ограничим опитите"
-
-
-def free_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
 
 
 def app_with_redis(database_uri: str, port: int, **config):
@@ -55,32 +43,6 @@ def test_the_status_lookup_also_fails_closed(redis_down_app):
     client = redis_down_app.test_client()
     response = client.post("/status", data={"reference": "KRS-2026-00001", "pin": "123456"})
     assert response.status_code == 503
-
-
-@pytest.fixture
-def redis_server():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server not installed")
-    port = free_port()
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-               "--appendonly", "no"]  # fmt: skip
-
-    def start():
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                return process
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    server = {"process": start(), "port": port}
-    server["restart"] = lambda: server.update(process=start())
-    yield server
-    server["process"].terminate()
-    server["process"].wait(5)
 
 
 def test_limits_are_shared_through_redis_and_close_when_it_stops(
