@@ -20,7 +20,11 @@ from bureau.config import database_url
 from bureau.domain.taxonomy import seed_default_taxonomy
 from bureau.extensions import db
 from tests.factories import PASSWORD, make_user
-from tests.smtp import free_port
+
+# tests.smtp is also a plugin (pytest_plugins) whose asserts pytest rewrites: say so before
+# importing it here, or it is imported unrewritten and pytest warns.
+pytest.register_assert_rewrite("tests.smtp")
+from tests.smtp import free_port  # noqa: E402
 
 TEST_CONFIG = {
     "TESTING": True,
