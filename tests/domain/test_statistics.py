@@ -260,6 +260,21 @@ def test_the_summary_kept_in_step_equals_one_rebuilt_from_records(app):
     assert cube_rows() == kept
 
 
+def test_a_rebuild_of_many_months_in_one_statement_equals_the_summary_kept_in_step(app):
+    office = make_office()
+    records = log(4, on=date(2025, 12, 31)) + log(3, on=date(2026, 1, 1), category="health")
+    records += log(2, on=date(2026, 3, 31), channel="phone")
+    records[0].status, records[0].outcome, records[0].resolution_days = "closed", "referred", 4
+    records[5].satisfaction, records[8].would_recommend = 2, True
+    db.session.commit()
+    kept = cube_rows()
+    assert {row[1] for row in kept} == {date(2025, 12, 1), date(2026, 1, 1), date(2026, 3, 1)}
+    db.session.execute(StatCube.__table__.delete())
+    assert cube.rebuild_all([office.id]) == 4  # December to March
+    db.session.commit()
+    assert cube_rows() == kept
+
+
 def test_records_changed_behind_the_orm_are_counted_after_a_rebuild(app):
     log(5, on=date(2026, 3, 10))
     moved = log(1, on=date(2026, 5, 10))[0]

@@ -31,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from bureau.domain.statistics import kept
 from bureau.domain.statistics.periods import month_start, months_between, next_month
@@ -274,16 +276,36 @@ def _key_sum(column):
     return func.coalesce(func.sum(column), 0)
 
 
-def rebuild(office_id: int, month: date) -> None:
-    """Count the office's StatRecords of the month again, into the cube (in SQL)."""
-    records = _records(
-        [S.office_id == office_id, S.received_on >= month, S.received_on < next_month(month)]
-    )
-    keys = [records.c.office_id, literal(month, Date).label("month"), records.c.category]
+class _month_of(FunctionElement):
+    """The first day of a date's month, in SQL (each engine says it its own way)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(_month_of)
+def _month_of_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(_month_of, "postgresql")
+def _month_of_postgresql(element, compiler, **kw):
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def rebuild(office_id: int, start: date, end: date | None = None) -> None:
+    """Count the office's StatRecords again, into the cube (in SQL): of the month `start`,
+    or of every month from `start` up to `end` in one statement."""
+    end = end or next_month(start)
+    records = _records([S.office_id == office_id, S.received_on >= start, S.received_on < end])
+    month = _month_of(records.c.received_on) if end > next_month(start) else literal(start, Date)
+    keys = [records.c.office_id, month.label("month"), records.c.category]
     try:
         with db.session.begin_nested():
             db.session.execute(
-                CUBE.delete().where(CUBE.c.office_id == office_id, CUBE.c.month == month)
+                CUBE.delete().where(
+                    CUBE.c.office_id == office_id, CUBE.c.month >= start, CUBE.c.month < end
+                )
             )
             db.session.execute(
                 CUBE.insert().from_select(
@@ -296,15 +318,17 @@ def rebuild(office_id: int, month: date) -> None:
 
 
 def rebuild_all(office_ids: list[int]) -> int:
-    """Recount every month that has StatRecords (after a bulk load); the months done."""
+    """Recount every month that has StatRecords (after a bulk load), an office at a time;
+    the office-months done."""
     done = 0
     for office_id in office_ids:
         first, last = db.session.execute(
             select(func.min(S.received_on), func.max(S.received_on)).where(S.office_id == office_id)
         ).one()
-        for month in months_between(first, next_month(last)) if first else []:
-            rebuild(office_id, month)
-            done += 1
+        if first:
+            start, end = month_start(first), next_month(last)
+            rebuild(office_id, start, end)
+            done += len(months_between(start, end))
     return done
 
 
