@@ -1,5 +1,6 @@
 """The statistics domain: figures counted in SQL from StatRecords, suppressed for k."""
 
+from collections import defaultdict
 from datetime import date, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from bureau.domain import DomainError, statistics
 from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.domain.statistics import Filters, Period, cube
+from bureau.domain.statistics.suppression import Count
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, StatCube, StatRecord
 from tests.casework import make_coordinator, make_expert, move_to
@@ -337,6 +339,23 @@ def test_network_puts_offices_side_by_side_with_every_cell_suppressed(app):
     assert table.cell(str(kresna.id), "local_taxes").suppressed  # else 9 - 6 gives the 3
     assert table.cell(str(montana.id), "health").count == 8
     assert table.total.count == 17
+
+
+def test_the_network_sums_an_office_s_months_as_the_dashboard_does(app):
+    kresna, montana = make_office(), make_office("MON")
+    records = log(4, office=kresna, on=date(2026, 1, 5))
+    records += log(3, office=kresna, on=date(2026, 6, 9))
+    records += log(5, office=montana, on=date(2026, 2, 1), category="health")
+    for index, record in enumerate(records):
+        record.cell_key = (index + 1) * 1_999_999_973 % 2**31  # sums past KEY_SPACE
+    db.session.commit()
+    ids, start, end = [kresna.id, montana.id], date(2026, 1, 1), date(2027, 1, 1)
+    summed = defaultdict(Count)
+    for office_id, _month, category, count in cube.monthly_totals(ids, start, end, Filters()):
+        summed[office_id, category] += count
+    found = {(o, c): count for o, c, count in cube.office_category_counts(ids, start, end)}
+    assert found == summed
+    assert found[kresna.id, "local_taxes"].n == 7
 
 
 def test_open_data_tables_are_cut_from_the_dashboard(app):

@@ -21,6 +21,7 @@ from bureau.domain.statistics.cube import (
     Filters,
     category_counts,
     monthly_totals,
+    office_category_counts,
     open_counts,
     value_counts,
 )
@@ -302,18 +303,16 @@ def network(office_ids: list[int], period: Period, *, k: int) -> dict[str, Publi
 
 
 def _network(office_ids: list[int], period: Period, k: int) -> dict[str, Published]:
-    monthly = monthly_totals(office_ids, period.start, period.end, Filters())
     rows = [str(o) for o in office_ids]
     by_category = Counts()
-    for office_id, _month, category, count in monthly:
-        by_category[str(office_id), category] += count
+    for office_id, category, count in office_category_counts(office_ids, period.start, period.end):
+        by_category[str(office_id), category] = count
     categories = _categories({c for _o, c in by_category})
     channel = Counts()
-    for office_id, dimension, value, count in value_counts(
-        office_ids, period.start, period.end, Filters()
+    for office_id, _dimension, value, count in value_counts(
+        office_ids, period.start, period.end, Filters(), ["channel"]
     ):
-        if dimension == "channel":
-            channel[str(office_id), value] += count
+        channel[str(office_id), value] += count
     channels = [c.value for c in Channel]
     return {
         "office_category": publish(
