@@ -28,6 +28,7 @@ BIN = Path(sys.executable).parent
 DESK = ("desk@kresna.test", "desk-demo-2026")
 COORDINATOR = ("coordinator@kresna.test", "coordinator-demo-2026")
 COMMISSION = ("commission@kresna.test", "commission-demo-2026")
+ADMIN = ("admin@bureau.test", "admin-demo-2026")
 
 
 def main() -> None:
@@ -220,6 +221,7 @@ def measure(
     coordinators = [login(server.base, COORDINATOR) for _ in range(n_clients)]
     commission = [login(server.base, COMMISSION) for _ in range(n_clients)]
     anonymous = [httpx.Client(base_url=server.base, timeout=60) for _ in range(n_clients)]
+    admins = [login(server.base, ADMIN) for _ in range(n_clients)]
     body = {"channel": "phone", "category": "local_taxes", "description": "Данък сгради",
             "consent": True,
             "citizen": {"name": "Мария Иванова", "phone": "0888123456"}}  # fmt: skip
@@ -295,6 +297,9 @@ def measure(
          f"/commission/monitoring?period=half&year={year - 1}&half=2", commission),
         ("public statistics API", f"/api/v1/public/statistics?office=KRS&year={year - 1}",
          anonymous),
+        # Every office side by side: the administrator's network comparison of a year.
+        ("network comparison, year", f"/commission/network?period=year&year={year - 1}",
+         admins),
     ]:  # fmt: skip
         run(label, clients, requests // 2, get(path))
     # Each browser proves the PIN once first, as a citizen would: concurrent first tries
@@ -368,6 +373,8 @@ TARGETS = [
     ("commission services, half-year", "p50", 200, False),
     ("monitoring report, half-year", "p50", 200, False),
     ("public statistics API", "p50", 100, False),
+    # Every office of a national network side by side (issue 18: 265 offices, 1 s).
+    ("network comparison, year", "p50", 1_000, False),
     ("worker RSS", "value", 150, False),
 ]
 POSTGRES_FACTOR = 1.5
