@@ -282,19 +282,41 @@ def test_totals_stop_at_the_cap_lower_for_a_search_and_say_so(app, coordinator, 
     for _ in range(5):
         make_inquiry(coordinator.office, citizen={"name": "Мария Петрова"})
     browser = signed_in(app, coordinator)
+    app.config["PAGE_SIZE"] = 3
 
     assert "Общо: 4+" in browser.get("/cases/").text
-    assert "Общо: 2+" in browser.get("/cases/?q=petrova").text
-    assert len(listed(browser, "?q=petrova")) == 5  # the page itself is not cut
+    # The total is never less than the rows listed up to the page.
+    assert "Общо: 3+" in browser.get("/cases/?q=petrova").text
+    assert "Общо: 5+" in browser.get("/cases/?q=petrova&page=2").text
+    assert len(listed(browser, "?q=petrova&page=2")) == 2
 
     token = accounts.issue_api_token(coordinator)
     db.session.commit()
-    api = (
-        app.test_client()
-        .get("/api/v1/inquiries?q=petrova", headers={"Authorization": f"Bearer {token}"})
-        .json
-    )
-    assert (api["total"], api["total_capped"], len(api["items"])) == (2, True, 5)
+    bearer = {"Authorization": f"Bearer {token}"}
+    found = app.test_client().get("/api/v1/inquiries?q=petrova&per_page=1", headers=bearer).json
+    assert (found["total"], found["total_capped"], len(found["items"])) == (2, True, 1)
+    api = app.test_client().get("/api/v1/inquiries?q=petrova", headers=bearer).json
+    assert (api["total"], api["total_capped"], len(api["items"])) == (5, True, 5)
+
+
+def test_a_full_page_of_a_total_counted_only_so_far_has_a_next_page(app, coordinator, monkeypatch):
+    monkeypatch.setattr(helpers, "SEARCH_COUNT_CAP", 2)
+    app.config["PAGE_SIZE"] = 3
+    petrovas = [make_inquiry(coordinator.office, citizen={"name": "Мария Петрова"})
+                for _ in range(7)]  # fmt: skip
+    browser = signed_in(app, coordinator)
+    seen = []
+    for number in (1, 2, 3):
+        page = browser.get(f"/cases/?q=petrova&page={number}").text
+        seen += REFERENCE.findall(page)
+        following = re.search(r'<li class="page-item( disabled)?">\s*<a class="page-link" '
+                              r'href="[^"]*page=(\d+)[^"]*">Следваща', page)  # fmt: skip
+        assert following, page
+        # Pages 1 and 2 are full: their next page is offered though the count stopped at 2.
+        assert (following[1] is None, following[2]) == {1: (True, "2"), 2: (True, "3"),
+                                                        3: (False, "3")}[number]  # fmt: skip
+        assert f"Общо: {min(3 * number, 7)}+" in page
+    assert sorted(seen) == sorted(c.reference for c in petrovas)
 
 
 def test_a_receipt_number_finds_that_number_of_every_year_of_the_office_only(app, coordinator):

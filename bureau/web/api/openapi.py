@@ -241,7 +241,8 @@ INQUIRY_PATHS = {
                                   "items": {"$ref": "#/components/schemas/InquirySummary"}},
                         "page": {"type": "integer"}, "per_page": {"type": "integer"},
                         "total": {"type": "integer",
-                                  "description": "counted up to 10,000 (1,000 with q)"},
+                                  "description": "counted up to 10,000 (200 with q); "
+                                                 "never fewer than the items up to this page"},
                         "total_capped": {"type": "boolean"}}},
                     "A page of inquiries",
                 ),

@@ -93,7 +93,7 @@ def list_inquiries():
     if status and status not in {s.value for s in Status}:
         return json_error(422, "invalid", f"unknown status '{status[:40]}'")
     filters = search.CaseFilters(q=request.args.get("q", ""), status=status)
-    # The same capped count as the web list: "total" stops at 10,000, or at 1,000 for a
+    # The same capped count as the web list: "total" stops at 10,000, or at 200 for a
     # search (see total_capped).
     result = case_page(filters, page=page, per_page=per_page)
     audit.log("case.list", results=result.total, page=page, search=bool(filters.q), api=True)

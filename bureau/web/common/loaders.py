@@ -17,9 +17,10 @@ from bureau.permissions import can
 from bureau.web.common import params
 
 # Past this many rows a list says "10 000+" instead of counting a million rows exactly;
-# a search stops sooner: "1 000+" tells the volunteer to type more of the name.
+# a search stops sooner — "200+" tells the volunteer to type more of the name — since
+# counting a common name further costs more than finding its page (issue 18).
 COUNT_CAP = 10_000
-SEARCH_COUNT_CAP = 1_000
+SEARCH_COUNT_CAP = 200
 
 
 def paginate(
@@ -35,7 +36,9 @@ def paginate(
     caller `counted` it: the total, and whether there may be more).
 
     The page itself comes from an index; an exact count(*) would read every matching
-    row, which at a million cases costs more than everything else on the page."""
+    row, which at a million cases costs more than everything else on the page. A total
+    counted only so far is never less than the rows listed up to this page, and a full
+    page of it has a next one (`more`), however far the count went."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     result = db.paginate(
         query, page=page or params.page_number(), per_page=per_page, error_out=False, count=False
@@ -47,7 +50,10 @@ def paginate(
         only_keys = count_query.order_by(None).with_only_columns(key).limit(cap + 1)
         total = db.session.scalar(select(func.count()).select_from(only_keys.subquery())) or 0
         counted = (min(total, cap), total > cap)
-    result.total, result.total_capped = counted
+    total, capped = counted
+    listed = (result.page - 1) * result.per_page + len(result.items)
+    result.total, result.total_capped = max(total, listed), capped
+    result.more = capped and len(result.items) == result.per_page
     return result
 
 
