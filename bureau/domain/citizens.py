@@ -5,6 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, insert, select
+from sqlalchemy.orm import aliased
 
 from bureau.domain import DomainError
 from bureau.domain.transliteration import name_tokens, phone_key
@@ -64,12 +65,12 @@ def matching_ids(office_id: int | None, q: str) -> Select | None:
     words = sorted(name_tokens(name), key=len, reverse=True)
     if not words or len(words[0]) < 2:
         return by_phone
-    query = _with_prefix(office_id, words[0])
-    for word in words[1:]:
-        query = query.where(CitizenToken.citizen_id.in_(_with_prefix(office_id, word)))
-    if by_phone is not None:
-        query = query.where(CitizenToken.citizen_id.in_(by_phone))
-    return query
+    # The citizens of the longest word, each checked for the other words (and a phone typed
+    # with the name) through their own index entries: collecting every "Мария" of the
+    # office first cost a "Мария Иванова" 12 ms at a million cases.
+    return _with_prefix(office_id, words[0]).where(
+        *_own(CitizenToken.citizen_id, office_id, words[1:], phone)
+    )
 
 
 def split_query(q: str) -> tuple[str, str]:
@@ -111,32 +112,35 @@ def matches(citizen_id, office_id: int | None, q: str):
     common name first. None if q is too short."""
     name, phone = split_query(q)
     words = sorted(name_tokens(name), key=len, reverse=True) if name else []
+    if not words or len(words[0]) < 2:
+        words = []
+    conditions = _own(citizen_id, office_id, words, phone)
+    return and_(*conditions) if conditions else None
+
+
+def _own(citizen_id, office_id: int | None, words: list[str], phone: str) -> list:
+    """That the citizen of `citizen_id` (a column) has a name word starting with each of
+    `words` and a phone starting with `phone` (if any): one look-up each in the citizen's
+    own index entries. The office too, where there is one: lets a planner that gathers the
+    matching citizens first (PostgreSQL may) read them through the office's index."""
     conditions = []
-    if words and len(words[0]) >= 2:
-        for word in words:
-            own = select(CitizenToken.id).where(
-                CitizenToken.citizen_id == citizen_id,
-                CitizenToken.token >= word,
-                CitizenToken.token < _next_prefix(word),
-            )
-            conditions.append(_own(own, CitizenToken, office_id).exists())
-    if phone:
-        digits = _phone_prefix(phone)
-        own = select(Citizen.id).where(
-            Citizen.id == citizen_id,
-            Citizen.phone_key >= digits,
-            Citizen.phone_key < _next_prefix(digits),
+    for word in words:
+        token = aliased(CitizenToken)
+        own = select(token.id).where(
+            token.citizen_id == citizen_id, token.token >= word, token.token < _next_prefix(word)
         )
-        conditions.append(_own(own, Citizen, office_id).exists())
-    if not conditions:
-        return None
-    return and_(*conditions)
-
-
-def _own(query: Select, model, office_id: int | None) -> Select:
-    """The office too, where there is one: lets a planner that gathers the matching
-    citizens first (PostgreSQL may) read them through the office's index, not the table."""
-    return query.where(model.office_id == office_id) if office_id else query
+        conditions.append((own.where(token.office_id == office_id) if office_id else own).exists())
+    if phone:
+        digits, citizen = _phone_prefix(phone), aliased(Citizen)
+        own = select(citizen.id).where(
+            citizen.id == citizen_id,
+            citizen.phone_key >= digits,
+            citizen.phone_key < _next_prefix(digits),
+        )
+        conditions.append(
+            (own.where(citizen.office_id == office_id) if office_id else own).exists()
+        )
+    return conditions
 
 
 def is_common(ids: Select) -> bool:

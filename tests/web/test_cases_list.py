@@ -362,3 +362,33 @@ def test_a_common_name_within_filters_is_counted_among_the_newest_cases(
     assert re.search(r"Общо: \d\+", page)
     assert set(REFERENCE.findall(page)) == refs(*petrovas, *more)
     assert not refs(*others) & set(REFERENCE.findall(page))
+
+
+def test_a_search_counted_from_its_citizens_counts_each_case_once(app, coordinator, monkeypatch):
+    from bureau.domain.cases import search
+    from bureau.domain.cases.search import CaseFilters
+
+    # Two name words start with "petrov": their citizen's cases meet the join twice.
+    twice = [make_inquiry(coordinator.office, citizen={"name": "Мария Петрова Петровска"})
+             for _ in range(3)]  # fmt: skip
+    once = [make_inquiry(coordinator.office, citizen={"name": "Иван Петров"}) for _ in range(2)]
+    make_inquiry(coordinator.office, citizen={"name": "Иван Иванов"})
+    db.session.commit()
+    petrovs = CaseFilters(q="petrov")
+    assert search.count(coordinator, petrovs, cap=200) == (5, False)
+    assert search.count(coordinator, petrovs, cap=5) == (5, False)
+    assert search.count(coordinator, petrovs, cap=4) == (4, True)
+    assert search.count(coordinator, CaseFilters(q="мария петров"), cap=2) == (2, True)
+    assert search.count(coordinator, CaseFilters(q="мария петров"), cap=3) == (3, False)
+    # Three words with the prefix: twice the cap read, but not past it — counted the other
+    # way, still exact.
+    for _ in range(2):
+        make_inquiry(coordinator.office, citizen={"name": "Стоянова Стояновска Стояновичева"})
+    db.session.commit()
+    assert search.count(coordinator, CaseFilters(q="stoyanov"), cap=2) == (2, False)
+    # An expert counts only their own cases, whichever way.
+    expert = make_expert(coordinator.office)
+    move_to(once[0], "assigned", coordinator=coordinator, expert=expert)
+    assert search.count(expert, petrovs, cap=200) == (1, False)
+    found = set(listed(signed_in(app, coordinator), "?q=petrov"))
+    assert found == {c.reference for c in twice + once}
