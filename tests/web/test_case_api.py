@@ -1,6 +1,7 @@
 """Case work through the JSON API: the same rules as the web UI, in JSON."""
 
 import pytest
+from sqlalchemy import select
 
 from bureau.domain import accounts
 from bureau.extensions import db
@@ -257,3 +258,35 @@ def test_a_note_over_the_limit_is_refused_by_the_api(client, people):
     response = post(client, people["expert"], case, "notes", {"body": "б" * 5001})
     assert response.status_code == 422 and response.json["field"] == "body"
     assert post(client, people["expert"], case, "notes", {"body": "б" * 5000}).status_code == 200
+
+
+def test_the_list_costs_the_same_statements_for_one_subcategory_and_service_or_many(client, people):
+    from bureau.domain.services import register
+    from bureau.domain.services.register import ServiceData
+    from bureau.models import Category
+    from tests.casework import count_statements
+
+    office = people["coordinator"].office
+    for n in range(4):
+        register.save(office, ServiceData(name=f"Услуга {n}", code=f"s{n}"), actor=None)
+    category = db.session.scalars(select(Category).where(Category.code == "local_taxes")).one()
+    subcategories = [s.code for s in category.subcategories]
+    assert len(subcategories) >= 2
+
+    def listed() -> list[str]:
+        headers = bearer(people["coordinator"])
+        with count_statements() as statements:
+            items = client.get("/api/v1/inquiries", headers=headers).json["items"]
+        return statements, {(i["subcategory"], (i["service"] or {}).get("code")) for i in items}
+
+    make_inquiry(office, subcategory=subcategories[0], service="s0")
+    db.session.commit()
+    listed()  # what is loaded once per process
+    few, kinds = listed()
+    assert len(kinds) == 1
+    for n in range(8):
+        make_inquiry(office, subcategory=subcategories[n % len(subcategories)], service=f"s{n % 4}")
+    db.session.commit()
+    many, kinds = listed()
+    assert len(kinds) > 4
+    assert len(many) == len(few), "\n".join(many)

@@ -2,11 +2,12 @@
 
 from flask import Blueprint, g, jsonify, request, url_for
 from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, accounts, taxonomy
 from bureau.domain.cases import intake, lifecycle, search, service, timeline
 from bureau.extensions import csrf
-from bureau.models import Status
+from bureau.models import Inquiry, Status
 from bureau.permissions import public, requires
 from bureau.web.api.openapi import case_action_fields
 from bureau.web.api.openapi import document as openapi_document
@@ -95,7 +96,9 @@ def list_inquiries():
     filters = search.CaseFilters(q=request.args.get("q", ""), status=status)
     # The same capped count as the web list: "total" stops at 10,000, or at 200 for a
     # search (see total_capped).
-    result = case_page(filters, page=page, per_page=per_page)
+    # Each item names its subcategory and service: loaded with the page, not one by one.
+    load = (selectinload(Inquiry.subcategory), selectinload(Inquiry.service))
+    result = case_page(filters, load=load, page=page, per_page=per_page)
     audit.log("case.list", results=result.total, page=page, search=bool(filters.q), api=True)
     return jsonify(
         items=[inquiry_summary(i) for i in result.items],

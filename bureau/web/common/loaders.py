@@ -76,12 +76,14 @@ def paginate_list(items: list, *, per_page=None) -> ListPagination:
     )
 
 
-def case_page(filters, **options):
+def case_page(filters, *, load=(), **options):
     """A page of the current user's cases matching the filters: web list and API alike,
-    counted as search.count decides (never further than a cap)."""
+    counted as search.count decides (never further than a cap); `load`: loader options
+    for what else the caller shows of each case."""
     cap = SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP
     counted = search.count(current_user, filters, cap=cap)
-    return paginate(search.cases(current_user, filters), counted=counted, **options)
+    query = search.cases(current_user, filters).options(*load)
+    return paginate(query, counted=counted, **options)
 
 
 def case_or_404(reference: str, permission: str = "case.view"):
