@@ -317,6 +317,7 @@ def test_a_full_page_of_a_total_counted_only_so_far_has_a_next_page(app, coordin
                                                         3: (False, "3")}[number]  # fmt: skip
         assert f"Общо: {min(3 * number, 7)}+" in page
     assert sorted(seen) == sorted(c.reference for c in petrovas)
+    assert "Общо: 2+" in browser.get("/cases/?q=petrova&page=9").text  # past the end
 
 
 def test_a_receipt_number_finds_that_number_of_every_year_of_the_office_only(app, coordinator):

@@ -51,7 +51,8 @@ def paginate(
         total = db.session.scalar(select(func.count()).select_from(only_keys.subquery())) or 0
         counted = (min(total, cap), total > cap)
     total, capped = counted
-    listed = (result.page - 1) * result.per_page + len(result.items)
+    # (A page past the end lists nothing and proves nothing.)
+    listed = (result.page - 1) * result.per_page + len(result.items) if result.items else 0
     result.total, result.total_capped = max(total, listed), capped
     result.more = capped and len(result.items) == result.per_page
     return result
