@@ -60,10 +60,7 @@ def matching_ids(office_id: int | None, q: str) -> Select | None:
     typed (`Мария Иванова 0888 123`); None if q is too short."""
     name, phone = split_query(q)
     by_phone = _by_phone(office_id, phone) if phone else None
-    if not name:
-        return by_phone
-    words = sorted(name_tokens(name), key=len, reverse=True)
-    if not words or len(words[0]) < 2:
+    if not (words := _words(name)):
         return by_phone
     # The citizens of the longest word, each checked for the other words (and a phone typed
     # with the name) through their own index entries: collecting every "Мария" of the
@@ -95,11 +92,8 @@ def _phone_prefix(digits: str) -> str:
 
 
 def _by_phone(office_id: int | None, digits: str) -> Select:
-    digits = _phone_prefix(digits)
-    query = select(Citizen.id).where(
-        Citizen.phone_key >= digits, Citizen.phone_key < _next_prefix(digits)
-    )
-    return query.where(Citizen.office_id == office_id) if office_id else query
+    query = select(Citizen.id).where(*_starts_with(Citizen.phone_key, _phone_prefix(digits)))
+    return _in_office(query, Citizen, office_id)
 
 
 COMMON = 500
@@ -111,11 +105,14 @@ def matches(citizen_id, office_id: int | None, q: str):
     the cases newest first asks of each case, instead of collecting every citizen of a
     common name first. None if q is too short."""
     name, phone = split_query(q)
-    words = sorted(name_tokens(name), key=len, reverse=True) if name else []
-    if not words or len(words[0]) < 2:
-        words = []
-    conditions = _own(citizen_id, office_id, words, phone)
+    conditions = _own(citizen_id, office_id, _words(name), phone)
     return and_(*conditions) if conditions else None
+
+
+def _words(name: str) -> list[str]:
+    """The name's search words, longest first; none if the longest is under 2 letters."""
+    words = sorted(name_tokens(name), key=len, reverse=True) if name else []
+    return words if words and len(words[0]) >= 2 else []
 
 
 def _own(citizen_id, office_id: int | None, words: list[str], phone: str) -> list:
@@ -127,20 +124,20 @@ def _own(citizen_id, office_id: int | None, words: list[str], phone: str) -> lis
     for word in words:
         token = aliased(CitizenToken)
         own = select(token.id).where(
-            token.citizen_id == citizen_id, token.token >= word, token.token < _next_prefix(word)
+            token.citizen_id == citizen_id, *_starts_with(token.token, word)
         )
-        conditions.append((own.where(token.office_id == office_id) if office_id else own).exists())
+        conditions.append(_in_office(own, token, office_id).exists())
     if phone:
-        digits, citizen = _phone_prefix(phone), aliased(Citizen)
+        citizen = aliased(Citizen)
         own = select(citizen.id).where(
-            citizen.id == citizen_id,
-            citizen.phone_key >= digits,
-            citizen.phone_key < _next_prefix(digits),
+            citizen.id == citizen_id, *_starts_with(citizen.phone_key, _phone_prefix(phone))
         )
-        conditions.append(
-            (own.where(citizen.office_id == office_id) if office_id else own).exists()
-        )
+        conditions.append(_in_office(own, citizen, office_id).exists())
     return conditions
+
+
+def _in_office(query: Select, model, office_id: int | None) -> Select:
+    return query.where(model.office_id == office_id) if office_id else query
 
 
 def is_common(ids: Select) -> bool:
@@ -183,10 +180,13 @@ def index_new(citizen: Citizen) -> None:
 
 
 def _with_prefix(office_id: int | None, prefix: str) -> Select:
-    query = select(CitizenToken.citizen_id).where(
-        CitizenToken.token >= prefix, CitizenToken.token < _next_prefix(prefix)
-    )
-    return query.where(CitizenToken.office_id == office_id) if office_id else query
+    query = select(CitizenToken.citizen_id).where(*_starts_with(CitizenToken.token, prefix))
+    return _in_office(query, CitizenToken, office_id)
+
+
+def _starts_with(column, prefix: str) -> tuple:
+    """`column` starts with `prefix`, as a range an index reads (no LIKE)."""
+    return column >= prefix, column < _next_prefix(prefix)
 
 
 def _next_prefix(prefix: str) -> str:
