@@ -298,8 +298,8 @@ def rebuild(office_id: int, start: date, end: date | None = None) -> None:
     or of every month from `start` up to `end` in one statement."""
     end = end or next_month(start)
     records = _records([S.office_id == office_id, S.received_on >= start, S.received_on < end])
-    month = _month_of(records.c.received_on) if end > next_month(start) else literal(start, Date)
-    keys = [records.c.office_id, month.label("month"), records.c.category]
+    month = _month_of(records.c.received_on).label("month")
+    keys = [records.c.office_id, month, records.c.category]
     try:
         with db.session.begin_nested():
             db.session.execute(
