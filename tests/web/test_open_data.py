@@ -149,3 +149,20 @@ def test_open_data_page_lists_offices_and_never_shows_a_login_form(client):
     assert page.status_code == 200
     assert re.search(r'<option value="MON" selected>', page.text)
     assert PASSWORD not in page.text
+
+
+def test_the_months_are_a_list_where_the_chart_is_too_narrow(client):
+    """The months' chart is hidden on a phone; the same totals stand in as a list (it was
+    an empty heading), each month as the machine-readable table counts it."""
+    log(6)
+    page = client.get("/open-data").text
+    wrapped = r'<div class="([^"]*)">\s*<table[^>]*id="table-month".*?</table>'
+    listed = re.search(wrapped, page, re.S)
+    assert {"d-md-none", "d-print-none"} <= set(listed.group(1).split())
+    listed = listed.group(0)
+    rows = re.findall(r'<th scope="row">([^<]*)</th>\s*<td[^>]*>([^<]*)</td>', listed)
+    data = client.get(f"{API}?year={THIS_YEAR}&group_by=month").get_json()["tables"]["month"]
+    assert len(rows) == len(data["rows"]) > 0
+    counts = [cell[0]["count"] for cell in data["cells"]]
+    assert [count for _month, count in rows] == [str(c) for c in counts]
+    assert rows[sofia_today().month - 1][1] == "6"

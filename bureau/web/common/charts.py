@@ -69,10 +69,11 @@ def bar_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> Mark
 
 
 def column_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> Markup:
-    """Vertical columns, e.g. the months of the period."""
+    """Vertical columns, e.g. the months of the period; a label may have a second line
+    after a newline."""
     chart_id = f"chart-{next(_ids)}"
     top = max([c.count for _label, c in items if not c.suppressed] + [1])
-    height, base, columns = 240, 200, max(len(items), 1)
+    height, base, columns = 248, 200, max(len(items), 1)
     step = (WIDTH - 20) / columns
     parts = [
         f'<svg class="stat-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
@@ -83,10 +84,11 @@ def column_chart(title: str, items: list[tuple[str, Cell]], threshold: int) -> M
     for index, (label, cell) in enumerate(items):
         x = 10 + index * step
         middle = round(x + step / 2, 1)
-        parts.append(
-            f'<text class="stat-label" x="{middle}" y="{base + 18}" '
-            f'text-anchor="middle">{escape(label)}</text>'
+        spans = "".join(
+            f'<tspan x="{middle}" y="{base + 18 + n * LINE}">{escape(line)}</tspan>'
+            for n, line in enumerate(label.split("\n"))
         )
+        parts.append(f'<text class="stat-label" text-anchor="middle">{spans}</text>')
         text = escape(cell_text(cell, threshold))
         if cell.suppressed:
             parts.append(
@@ -136,10 +138,16 @@ def table_chart(table: Published, labels: Labels) -> Markup:
 
 
 def months_chart(table: Published, labels: Labels) -> Markup:
-    """The monthly totals of a category × month table, as columns."""
+    """The monthly totals of a category × month table, as columns: each month by its
+    number, the year under the first month and under each January (a whole "01.2026"
+    under each of twelve columns overlaps its neighbours on a tablet)."""
     title = str(TITLES["month"])
     pairs = zip(table.columns, table.column_totals or (), strict=True)
-    items = [(labels.column(table.key, m), c) for m, c in pairs]
+    items = []
+    for index, (code, cell) in enumerate(pairs):
+        year, _sep, month = code.partition("-")
+        label = f"{month}\n{year}" if index == 0 or month == "01" else month
+        items.append((label if month else labels.column(table.key, code), cell))
     return column_chart(title, items, table.threshold)
 
 
