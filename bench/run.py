@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -58,7 +59,7 @@ def main() -> None:
         for size in sizes:
             url = url_for_size(size)
             cpu = loop_seconds()  # the machine's speed varies by the hour: note it per run
-            sample = sample_file(name, size)
+            sample = sample_file(url, size)
             if args.keep and sample.exists():
                 flask(url, "db", "upgrade")  # revisions added since the load
                 load_seconds, receipt = None, tuple(sample.read_text().split())
@@ -86,13 +87,16 @@ def flask(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
 def build_database(url: str, size: int) -> float:
     """A fresh database with the demo users and `size` cases; returns the load time."""
     if url.startswith("sqlite:///"):
-        sample_file("SQLite", size).unlink(missing_ok=True)
+        sample_file(url, size).unlink(missing_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     else:
         reset_postgres(url)
-        for sample in (ROOT / "bench").glob("postgresql-*.sample"):
-            sample.unlink()  # one PostgreSQL database serves every size in turn
+        # One PostgreSQL database serves every size in turn: its other sizes are gone too
+        # (another database's, e.g. a kept 13 M one, stay).
+        every_size = sample_file(url, "*")
+        for sample in every_size.parent.glob(every_size.name):
+            sample.unlink()
     flask(url, "db", "upgrade")
     output = flask(url, "demo", "load", "--cases", str(size)).stdout
     loaded = re.search(r"Loaded .* in ([\d.]+) s.*", output)
@@ -102,9 +106,12 @@ def build_database(url: str, size: int) -> float:
     return float(loaded.group(1)), sample
 
 
-def sample_file(name: str, size: int) -> Path:
-    """Where the receipt of a loaded database is kept, for --keep (deleted on a reset)."""
-    return ROOT / "bench" / f"{name.lower()}-{size}.sample"
+def sample_file(url: str, size: int | str) -> Path:
+    """Where the receipt of a loaded database is kept, for --keep (deleted on a reset):
+    bench/sqlite-1000000.sample, bench/postgresql-bench13m-13000000.sample."""
+    if url.startswith("sqlite:///"):
+        return ROOT / "bench" / f"sqlite-{size}.sample"
+    return ROOT / "bench" / f"postgresql-{make_url(url).database}-{size}.sample"
 
 
 def reset_postgres(url: str) -> None:
