@@ -153,13 +153,25 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
-    def worker_rss_mb(self) -> float:
-        children = subprocess.run(
+    def workers(self) -> list[str]:
+        return subprocess.run(
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
+
+    def worker_rss_mb(self) -> float:
         rss = [int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0])
-               for pid in children]  # fmt: skip
+               for pid in self.workers()]  # fmt: skip
         return max(rss) / 1024 if rss else 0.0
+
+    def worker_cpu_seconds(self) -> float:
+        """The CPU time the workers have used so far (user and system; a database server's
+        own, PostgreSQL's, is not in it)."""
+        ticks = 0
+        for pid in self.workers():
+            # Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
@@ -262,14 +274,28 @@ def measure(
 
     figures = {}
 
-    def run(label: str, clients: list, count: int, call) -> None:
-        """Throughput and latency with all clients at once, then latency one at a time."""
-        if re.search(only, label):
-            latencies, seconds = timed(clients, count, call)
-            alone, _seconds = timed(clients[:1], max(count // 4, 20), call)
-            figures[label] = (f"{count / seconds:,.0f}/s", summary(latencies), summary(alone))
+    def run(label: str, clients: list, count: int, call) -> int:
+        """Throughput and latency with all clients at once, then latency one at a time;
+        how many requests that was (none if `only` leaves it out)."""
+        if not re.search(only, label):
+            return 0
+        latencies, seconds = timed(clients, count, call)
+        alone, _seconds = timed(clients[:1], max(count // 4, 20), call)
+        figures[label] = (f"{count / seconds:,.0f}/s", summary(latencies), summary(alone))
+        return len(latencies) + len(alone)
 
-    run("intake API (8 clients)", api, requests, post_api)
+    cpu, client_cpu = server.worker_cpu_seconds(), time.process_time()
+    if served := run("intake API (8 clients)", api, requests, post_api):
+        # The issue measured ~15 ms of CPU an intake (issue 18: halve it). Over both runs
+        # of the measure, and of the server alone; the load client's own, on the same two
+        # cores, beside it: together they bound the throughput (2 cores / their sum).
+        server_ms = (server.worker_cpu_seconds() - cpu) / served * 1000
+        client_ms = (time.process_time() - client_cpu) / served * 1000
+        figures["intake API, server CPU per intake"] = (
+            f"{server_ms:.1f} ms (the load client: {client_ms:.1f} ms)",
+            "",
+            "",
+        )
     run("intake form (GET+POST)", desks, requests // 2, post_form)
     case = api[0].get("/api/v1/inquiries", params={"status": "in_progress", "per_page": 1})
     case_reference = case.json()["items"][0]["reference"]
@@ -373,6 +399,8 @@ def growth(results) -> str:
 TARGETS = [
     ("demo load (cases/s)", "value", 20_000, True),
     ("intake API (8 clients)", "value", 300, True),
+    # Issue 18: the ~15 ms of CPU an intake cost (22.11.2026), halved.
+    ("intake API, server CPU per intake", "value", 7.5, False),
     ("case list default", "p50", 30, False),
     ("case page", "p50", 30, False),
     ("commission dashboard, year", "p50", 200, False),
@@ -415,7 +443,8 @@ def verdicts(results) -> str:
             bound = bound / factor if at_least else bound * factor
             met = value >= bound if at_least else value <= bound
             off = abs(value - bound) / bound * 100
-            target = f"{'≥' if at_least else '≤'} {bound:,.0f}"
+            digits = 0 if float(bound).is_integer() else 1  # 7.5 ms of CPU is not "8"
+            target = f"{'≥' if at_least else '≤'} {bound:,.{digits}f}"
             verdict = "met" if met else f"**missed by {off:.0f} %**"
             measure = f"{label}, one client p50" if kind == "p50" else label
             lines.append(f"| {name} {size:,} | {measure} | {target} | {value:,.1f} | {verdict} |")
