@@ -53,9 +53,14 @@ class CitizenToken(db.Model):
     on SQLite and PostgreSQL alike, where a LIKE '%...%' would read every row.
     """
 
-    __table_args__ = (Index("ix_citizen_token_lookup", "office_id", "token", "citizen_id"),)
+    __table_args__ = (
+        Index("ix_citizen_token_lookup", "office_id", "token", "citizen_id"),
+        # Does this case's citizen have a word starting so? (a common name searched among
+        # filtered cases, case by case): answered from the index alone.
+        Index("ix_citizen_token_citizen_id", "citizen_id", "token", "office_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     token: Mapped[str] = mapped_column(String(60))
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))

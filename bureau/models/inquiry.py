@@ -25,9 +25,24 @@ class ReferenceCounter(db.Model):
 
 class Inquiry(db.Model):
     __table_args__ = (
-        Index("ix_inquiry_office_received", "office_id", "received_at"),
+        # A list newest first: the rest of each entry lets SQLite check a filter and a
+        # name search's citizen in the index, and read a case's row only when it matches
+        # (an overdue case named "Иван" meant reading 21,000 rows at a million cases;
+        # issue 18). The id keeps the order the lists sort by (received, then id).
+        Index(
+            "ix_inquiry_office_received",
+            *("office_id", "received_at", "id", "status", "due_date", "category_id"),
+            "citizen_id",
+        ),
         Index("ix_inquiry_office_status_due", "office_id", "status", "due_date"),
-        Index("ix_inquiry_office_category", "office_id", "category_id", "received_at"),
+        Index(
+            "ix_inquiry_office_category",
+            "office_id",
+            "category_id",
+            "received_at",
+            "id",
+            "citizen_id",
+        ),
         # The coordinator's usual filter, "in progress in social assistance": page and count.
         Index(
             "ix_inquiry_office_status_category", "office_id", "status", "category_id", "received_at"
