@@ -31,7 +31,12 @@ class Inquiry(db.Model):
         # issue 18). The id keeps the order the lists sort by (received, then id).
         Index(
             "ix_inquiry_office_received",
-            *("office_id", "received_at", "id", "status", "due_date", "category_id"),
+            "office_id",
+            "received_at",
+            "id",
+            "status",
+            "due_date",
+            "category_id",
             "citizen_id",
         ),
         Index("ix_inquiry_office_status_due", "office_id", "status", "due_date"),

@@ -23,7 +23,7 @@ def test_months_are_numbered_with_the_year_under_the_first_and_each_january():
         total=Cell(30),
         threshold=5,
     )
-    svg = str(months_chart(table, labels=None))
+    svg = str(months_chart(table))
     assert label_lines(svg) == [["11", "2025"], ["12"], ["01", "2026"], ["02"]]
     assert svg.count('class="stat-bar"') == 3
     assert 'class="stat-hidden"' in svg

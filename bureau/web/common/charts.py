@@ -137,7 +137,7 @@ def table_chart(table: Published, labels: Labels) -> Markup:
     return bar_chart(title, items, table.threshold)
 
 
-def months_chart(table: Published, labels: Labels) -> Markup:
+def months_chart(table: Published) -> Markup:
     """The monthly totals of a category × month table, as columns: each month by its
     number, the year under the first month and under each January (a whole "01.2026"
     under each of twelve columns overlaps its neighbours on a tablet)."""
@@ -145,9 +145,8 @@ def months_chart(table: Published, labels: Labels) -> Markup:
     pairs = zip(table.columns, table.column_totals or (), strict=True)
     items = []
     for index, (code, cell) in enumerate(pairs):
-        year, _sep, month = code.partition("-")
-        label = f"{month}\n{year}" if index == 0 or month == "01" else month
-        items.append((label if month else labels.column(table.key, code), cell))
+        year, _sep, month = code.partition("-")  # 2026-01
+        items.append((f"{month}\n{year}" if index == 0 or month == "01" else month, cell))
     return column_chart(title, items, table.threshold)
 
 
