@@ -91,7 +91,7 @@ def _matches(q: str, office_id: int | None, for_count: bool = False):
         # in the unique index (a LIKE '%-00042' would read every case of the office).
         conditions.append(Inquiry.reference.in_(_numbered(number, office_id)))
     if (ids := citizens.matching_ids(office_id, q)) is not None:
-        if not for_count and citizens.is_common(ids):
+        if not for_count and citizens.is_common_search(office_id, q):
             conditions.append(citizens.matches(Inquiry.citizen_id, office_id, q))
         else:
             conditions.append(Inquiry.citizen_id.in_(ids))
@@ -178,8 +178,7 @@ def _common_within_filters(q: str, filters: CaseFilters, office_id: int | None) 
     )  # fmt: skip
     if not q or not filtered or references.normalise_reference(q):
         return False
-    ids = citizens.matching_ids(office_id, q)
-    return ids is not None and citizens.is_common(ids)
+    return citizens.is_common_search(office_id, q)
 
 
 def _count(query: Select) -> int:
