@@ -92,12 +92,11 @@ def flask(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
 
 def build_database(url: str, size: int) -> float:
     """A fresh database with the demo users and `size` cases; returns the load time."""
+    sample_file(url, size).unlink(missing_ok=True)
     if url.startswith("sqlite:///"):
-        sample_file(url, size).unlink(missing_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     else:
-        sample_file(url, size).unlink(missing_ok=True)
         reset_postgres(url)
     flask(url, "db", "upgrade")
     output = flask(url, "demo", "load", "--cases", str(size)).stdout
@@ -123,12 +122,13 @@ def postgres_database(url: str, size: int) -> str:
     import psycopg
     from psycopg import sql
 
-    name = f"{make_url(url).database}_{size}"
-    server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    given = make_url(url)
+    name = f"{given.database}_{size}"
+    server = given.set(database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(_libpq(server), autocommit=True) as c:
         if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres(url: str) -> None:
@@ -441,7 +441,7 @@ def growth(results, paired=None) -> str:
     paired = paired or {}
     lines = [
         "| database | measure | p50 growth, one client (largest / smallest size), "
-        f"each size in its run | the sizes in turn: p50 smallest → largest, growth "
+        "each size in its run | the sizes in turn: p50 smallest → largest, growth "
         f"| target ≤ {GROWTH_TARGET} |",
         "|---|---|---:|---:|---|",
     ]
