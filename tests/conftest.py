@@ -8,6 +8,8 @@ import shutil
 import socket
 import subprocess
 import time
+from datetime import datetime, timedelta
+from datetime import time as datetime_time
 
 import pytest
 from flask import g, has_app_context
@@ -17,6 +19,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 from bureau import create_app
 from bureau.config import database_url
+from bureau.domain.clock import SOFIA
 from bureau.domain.taxonomy import seed_default_taxonomy
 from bureau.extensions import db
 from tests.factories import PASSWORD, make_user
@@ -37,6 +40,24 @@ TEST_CONFIG = {
     # sets the default back ({"admin", "coordinator"}).
     "MFA_REQUIRED_ROLES": frozenset(),
 }
+
+
+# A test must not straddle the bureau's midnight: what it made "today" has to be today
+# when it checks (a day's, month's or year's figures, a deadline, a report's date).
+MIDNIGHT_MARGIN = 60  # seconds; longer than any test runs
+
+
+def seconds_to_sofia_midnight(now: datetime | None = None) -> float:
+    now = now or datetime.now(SOFIA)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime_time(), SOFIA)
+    return (midnight - now).total_seconds()
+
+
+@pytest.fixture(autouse=True)
+def _one_sofia_day():
+    """A test that would begin in the last minute of a Sofia day waits for the next one."""
+    if (left := seconds_to_sofia_midnight()) < MIDNIGHT_MARGIN:
+        time.sleep(left + 1)
 
 
 @pytest.fixture(scope="session")

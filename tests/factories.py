@@ -3,6 +3,7 @@
 import itertools
 
 from bureau.domain import accounts, offices
+from bureau.domain.clock import sofia_today
 from bureau.extensions import db
 from bureau.models import Office, Role, User
 
@@ -94,7 +95,7 @@ def without_adjustment() -> None:
 def make_answer(office: Office | None = None, *, publish: bool = True, author=None, **fields):
     """An answer of the library written by an expert of the office; published (approved
     by a coordinator of the office) unless told."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from bureau.domain.answers import library
 
@@ -103,11 +104,11 @@ def make_answer(office: Office | None = None, *, publish: bool = True, author=No
     fields.setdefault("title", "Как се плаща данък сгради")
     fields.setdefault("body", "Данъкът се плаща в общината или онлайн.")
     fields.setdefault("categories", ["local_taxes"])
-    fields.setdefault("review_by", date.today() + timedelta(days=180))
-    answer = library.create(office, library.AnswerData(**fields), actor=author, today=date.today())
+    fields.setdefault("review_by", sofia_today() + timedelta(days=180))
+    answer = library.create(office, library.AnswerData(**fields), actor=author, today=sofia_today())
     if publish:
         library.submit(answer, actor=author)
         coordinator = make_user(Role.COORDINATOR, office=office)
-        library.approve(answer, actor=coordinator, today=date.today())
+        library.approve(answer, actor=coordinator, today=sofia_today())
     db.session.commit()
     return answer

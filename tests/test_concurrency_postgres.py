@@ -16,6 +16,7 @@ from bureau.domain import jobs
 from bureau.domain.answers import library
 from bureau.domain.cases import lifecycle
 from bureau.domain.cases.lifecycle import StaleCase
+from bureau.domain.clock import sofia_today
 from bureau.extensions import db
 from bureau.models import Event, EventKind, Inquiry, OutboxMessage, Status, User
 from tests.casework import make_coordinator, make_expert, move_to, page_version, signed_in
@@ -165,7 +166,7 @@ def test_two_reminder_jobs_at_once_remind_once(app):
 
 
 def test_two_jobs_at_once_remind_the_owner_of_a_stale_answer_once(app):
-    today = date.today()
+    today = sofia_today()
     answer = make_answer(make_office())
     answer.review_by = today - timedelta(days=1)
     db.session.query(OutboxMessage).delete()

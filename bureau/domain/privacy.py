@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bureau.domain import DomainError, audit, citizens, settings
+from bureau.domain import DomainError, audit, citizens, clock, settings
 from bureau.extensions import db
 from bureau.models import (
     AnonymisedCase,
@@ -208,7 +208,7 @@ def erase_citizen(
         raise DomainError(_l("Посочете кой е предал искането (до 200 знака)."), "requested_by")
     if not reason or len(reason) > 1000:
         raise DomainError(_l("Посочете основанието (до 1000 знака)."), "reason")
-    if received_on is None or received_on > date.today():
+    if received_on is None or received_on > clock.sofia_today():
         raise DomainError(_l("Посочете датата на искането."), "received_on")
     request = ErasureRequest(
         actor_id=actor.id,

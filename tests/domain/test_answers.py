@@ -18,7 +18,6 @@ from bureau.models import AuditEntry, OutboxMessage, Role, StatRecord
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment
 
-TODAY = sofia_today()
 PENSION = AnswerData(
     title="Документи за пенсия за осигурителен стаж и възраст",
     body="Подава се в НОИ.\n\n- лична карта\n- трудови книжки",
@@ -41,24 +40,24 @@ def people(app):
 
 
 def published(office, author, reviewer, data=PENSION):
-    answer = library.create(office, data, actor=author, today=TODAY)
+    answer = library.create(office, data, actor=author, today=sofia_today())
     library.submit(answer, actor=author)
-    library.approve(answer, actor=reviewer, today=TODAY)
+    library.approve(answer, actor=reviewer, today=sofia_today())
     db.session.commit()
     return answer
 
 
 def test_an_answer_goes_from_draft_to_review_to_published_by_a_second_person(people):
     office, expert, coordinator, _other = people
-    answer = library.create(office, PENSION, actor=expert, today=TODAY)
+    answer = library.create(office, PENSION, actor=expert, today=sofia_today())
     assert (answer.status, answer.live, answer.owner) == ("draft", None, expert)
-    assert answer.review_by > TODAY  # a year to its first review
+    assert answer.review_by > sofia_today()  # a year to its first review
     with pytest.raises(DomainError):  # not in review yet
-        library.approve(answer, actor=coordinator, today=TODAY)
+        library.approve(answer, actor=coordinator, today=sofia_today())
     library.submit(answer, actor=expert)
     with pytest.raises(DomainError):  # an expert never approves
-        library.approve(answer, actor=expert, today=TODAY)
-    library.approve(answer, actor=coordinator, today=TODAY)
+        library.approve(answer, actor=expert, today=sofia_today())
+    library.approve(answer, actor=coordinator, today=sofia_today())
     assert answer.status == "published" and answer.live.content["title"] == PENSION.title
     assert [v.step for v in answer.versions] == ["created", "submitted", "approved"]
     assert [v.actor for v in answer.versions] == [expert, expert, coordinator]
@@ -66,11 +65,11 @@ def test_an_answer_goes_from_draft_to_review_to_published_by_a_second_person(peo
 
 def test_the_last_to_change_an_answer_cannot_approve_it(people):
     office, _expert, coordinator, other = people
-    answer = library.create(office, PENSION, actor=coordinator, today=TODAY)
+    answer = library.create(office, PENSION, actor=coordinator, today=sofia_today())
     library.submit(answer, actor=coordinator)
     with pytest.raises(DomainError, match="друг човек"):
-        library.approve(answer, actor=coordinator, today=TODAY)
-    library.approve(answer, actor=other, today=TODAY)
+        library.approve(answer, actor=coordinator, today=sofia_today())
+    library.approve(answer, actor=other, today=sofia_today())
     assert answer.status == "published"
 
 
@@ -78,7 +77,7 @@ def test_readers_see_the_approved_text_until_an_edit_is_approved(people):
     office, expert, coordinator, _other = people
     answer = published(office, expert, coordinator)
     changed = like(title="Пенсия: нов текст")
-    library.save(answer, changed, actor=expert, today=TODAY)
+    library.save(answer, changed, actor=expert, today=sofia_today())
     assert answer.status == "draft" and library.working(answer).title == "Пенсия: нов текст"
     assert library.live(answer).title == PENSION.title  # the desk and the public: unchanged
     assert library.published(office) == [answer]
@@ -86,7 +85,7 @@ def test_readers_see_the_approved_text_until_an_edit_is_approved(people):
     library.send_back(answer, actor=coordinator, note="Добавете срока.")
     assert answer.status == "draft" and answer.versions[-1].note == "Добавете срока."
     library.submit(answer, actor=expert)
-    library.approve(answer, actor=coordinator, today=TODAY)
+    library.approve(answer, actor=coordinator, today=sofia_today())
     assert library.live(answer).title == "Пенсия: нов текст"
 
 
@@ -96,7 +95,7 @@ def test_an_archived_answer_is_read_by_no_one_and_comes_back_as_a_draft(people):
     library.archive(answer, actor=coordinator)
     assert library.published(office) == [] and answer.live is None
     with pytest.raises(DomainError):
-        library.save(answer, PENSION, actor=expert, today=TODAY)
+        library.save(answer, PENSION, actor=expert, today=sofia_today())
     library.restore(answer, actor=expert)
     assert answer.status == "draft"
     steps = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("answer.%")))
@@ -120,17 +119,17 @@ def test_a_wrong_field_is_named(people, change, field):
     office, expert, _coordinator, _other = people
     data = like(**change)
     with pytest.raises(DomainError) as refused:
-        library.create(office, data, actor=expert, today=TODAY)
+        library.create(office, data, actor=expert, today=sofia_today())
     assert refused.value.field == field
 
 
 def test_approval_needs_a_review_date_in_the_future(people):
     office, expert, coordinator, _other = people
-    data = like(review_by=TODAY)
-    answer = library.create(office, data, actor=expert, today=TODAY)
+    data = like(review_by=sofia_today())
+    answer = library.create(office, data, actor=expert, today=sofia_today())
     library.submit(answer, actor=expert)
     with pytest.raises(DomainError) as refused:
-        library.approve(answer, actor=coordinator, today=TODAY)
+        library.approve(answer, actor=coordinator, today=sofia_today())
     assert refused.value.field == "review_by"
 
 
@@ -147,7 +146,7 @@ def test_a_shared_answer_reaches_every_office_with_its_local_part(people):
     assert library.local_part(shared, partner).startswith("ТП на НОИ")
     assert library.local_part(shared, office) == ""
     with pytest.raises(DomainError):  # a partner adds its part, never edits the answer
-        library.save(shared, PENSION, actor=partner_coordinator, today=TODAY)
+        library.save(shared, PENSION, actor=partner_coordinator, today=sofia_today())
     with pytest.raises(DomainError):
         library.set_local_part(own, partner, "…", actor=partner_coordinator)
 
@@ -180,15 +179,15 @@ def test_owners_of_stale_answers_are_reminded_weekly_through_the_outbox(people):
     gone = make_user(Role.EXPERT, office=office)
     orphan = published(office, gone, coordinator, like(title="Друго"))
     gone.active = False
-    answer.review_by = orphan.review_by = TODAY - timedelta(days=1)
+    answer.review_by = orphan.review_by = sofia_today() - timedelta(days=1)
     db.session.commit()
-    assert library.is_stale(answer, TODAY)
-    assert library.remind_owners(TODAY) == 1  # the inactive owner is skipped, not an error
+    assert library.is_stale(answer, sofia_today())
+    assert library.remind_owners(sofia_today()) == 1  # the inactive owner is skipped, not an error
     db.session.commit()
     (message,) = db.session.scalars(select(OutboxMessage)).all()
     assert message.to == expert.email and PENSION.title in message.subject
-    assert library.remind_owners(TODAY + timedelta(days=3)) == 0  # at most once a week
-    assert library.remind_owners(TODAY + timedelta(days=7)) == 1
+    assert library.remind_owners(sofia_today() + timedelta(days=3)) == 0  # at most once a week
+    assert library.remind_owners(sofia_today() + timedelta(days=7)) == 1
 
 
 def test_the_desk_resolves_an_inquiry_at_first_contact_with_an_answer(people):
@@ -201,7 +200,7 @@ def test_the_desk_resolves_an_inquiry_at_first_contact_with_an_answer(people):
     record = db.session.scalar(select(StatRecord).where(StatRecord.inquiry_id == case.id))
     assert (record.first_contact, record.answer_id, record.status) == (True, answer.id, "resolved")
     assert record.resolution_days == 0
-    draft = library.create(office, PENSION, actor=expert, today=TODAY)
+    draft = library.create(office, PENSION, actor=expert, today=sofia_today())
     with pytest.raises(DomainError) as refused:  # only a published answer
         make_inquiry(office, actor=desk, answered_with=draft.id)
     assert refused.value.field == "answered_with"
@@ -220,7 +219,9 @@ def test_first_contact_share_and_answers_by_category_on_the_dashboard(people):
     timeline.set_public_reply(case, body="Вижте отговора.", actor=expert, answer_id=answer.id)
     db.session.commit()
     without_adjustment()
-    board = statistics.dashboard([office.id], Period.year(TODAY.year), Filters(), k=5, today=TODAY)
+    board = statistics.dashboard(
+        [office.id], Period.year(sofia_today().year), Filters(), k=5, today=sofia_today()
+    )
     assert board.figures["first_contact_percent"] == round(100 * 6 / 13, 1)
     library_table = board.tables["library"]
     assert library_table.total.count == 7
@@ -246,7 +247,7 @@ def test_the_coordinators_dashboard_counts_the_answers_to_review(people, client,
     office, expert, coordinator, _other = people
     answer = published(office, expert, coordinator)
     published(office, expert, coordinator, like(title="Още свеж"))
-    answer.review_by = TODAY - timedelta(days=1)
+    answer.review_by = sofia_today() - timedelta(days=1)
     db.session.commit()
     login(coordinator)
     page = client.get("/cases/dashboard").text

@@ -13,12 +13,19 @@ from bureau.extensions import db
 from bureau.models import DigestRun, OutboxMessage, Role
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment
 
+
+def this_month() -> Period:
+    today = sofia_today()
+    return Period.month(today.year, today.month)
+
+
+def digest_day():
+    """ "Today" for the digest of this month's inquiries: the first of the next month."""
+    return next_month(sofia_today())
+
+
 pytest_plugins = ["tests.smtp"]
 pytestmark = pytest.mark.usefixtures("app")
-
-TODAY = sofia_today()
-THIS_MONTH = Period.month(TODAY.year, TODAY.month)
-NEXT_MONTH = next_month(TODAY)  # "today" for the digest of this month's inquiries
 
 
 @pytest.fixture
@@ -48,7 +55,7 @@ def test_sex_age_and_disadvantaged_are_mapped_as_esf_reports_them():
     ]:
         make_inquiry(office, citizen=person(gender, age_band, flags))
     without_adjustment()
-    tables = funder.funder_report(office.id, THIS_MONTH, k=1)  # k=1: nothing hidden
+    tables = funder.funder_report(office.id, this_month(), k=1)  # k=1: nothing hidden
     assert counts(tables["funder_sex"]) == {"female": 3, "male": 3, "other": 2}
     assert counts(tables["funder_age"]) == {"under_25": 2, "25_54": 3, "55_plus": 2, "unknown": 1}
     assert counts(tables["funder_disadvantaged"]) == {"disadvantaged": 4, "none": 4}
@@ -60,9 +67,9 @@ def test_only_the_office_and_period_are_counted():
     make_inquiry(office, citizen=person("female"))
     make_inquiry(other, citizen=person("female"))
     without_adjustment()
-    tables = funder.funder_report(office.id, THIS_MONTH, k=1)
+    tables = funder.funder_report(office.id, this_month(), k=1)
     assert tables["funder_sex"].total.count == 1
-    earlier = funder.funder_report(office.id, THIS_MONTH.previous(), k=1)
+    earlier = funder.funder_report(office.id, this_month().previous(), k=1)
     assert earlier["funder_sex"].total.count == 0
 
 
@@ -72,7 +79,7 @@ def test_small_cells_are_suppressed():
         make_inquiry(office, citizen=person("female", "35-44"))
     for _ in range(2):
         make_inquiry(office, citizen=person("male", "35-44", ("unemployed",)))
-    tables = funder.funder_report(office.id, THIS_MONTH, k=5)
+    tables = funder.funder_report(office.id, this_month(), k=5)
     sex = tables["funder_sex"]
     male = sex.cell("male")
     assert male.suppressed and male.primary and male.count is None
@@ -103,17 +110,17 @@ def test_digest_is_queued_once_a_month_to_each_commission_member_with_figures_on
         make_inquiry(office, category="health", description=secret_text)
     without_adjustment()
 
-    assert digest.send_monthly_digest(NEXT_MONTH) == 2
-    assert digest.send_monthly_digest(NEXT_MONTH) == 0  # same month: nothing twice
-    assert digest.send_monthly_digest(NEXT_MONTH.replace(day=20)) == 0
+    assert digest.send_monthly_digest(digest_day()) == 2
+    assert digest.send_monthly_digest(digest_day()) == 0  # same month: nothing twice
+    assert digest.send_monthly_digest(digest_day().replace(day=20)) == 0
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert sorted(m.to for m in messages) == sorted(u.email for u in members)
     run = db.session.scalars(select(DigestRun)).one()
-    assert run.month == THIS_MONTH.start and run.recipients == 2
-    link = f"/commission/?period=month&year={TODAY.year}&month={TODAY.month}"
+    assert run.month == this_month().start and run.recipients == 2
+    link = f"/commission/?period=month&year={sofia_today().year}&month={sofia_today().month}"
     for message in messages:
         assert message.inquiry_id is None
-        assert f"{TODAY:%m.%Y}" in message.subject
+        assert f"{sofia_today():%m.%Y}" in message.subject
         for body in (message.body_text, message.body_html):
             assert link in body.replace("&amp;", "&")
             assert "11" in body  # the total, published
@@ -126,7 +133,7 @@ def test_digest_hides_a_small_total():
     office = make_office()
     commission_members(office)
     make_inquiry(office, description="Нещо лично")
-    digest.send_monthly_digest(NEXT_MONTH)
+    digest.send_monthly_digest(digest_day())
     message = db.session.scalars(select(OutboxMessage)).first()
     assert "<5" in message.body_text and "Нещо лично" not in message.body_text
 
@@ -134,10 +141,10 @@ def test_digest_hides_a_small_total():
 def test_a_new_month_sends_a_new_digest():
     office = make_office()
     commission_members(office)
-    assert digest.send_monthly_digest(NEXT_MONTH) == 2
-    assert digest.send_monthly_digest(next_month(NEXT_MONTH)) == 2
+    assert digest.send_monthly_digest(digest_day()) == 2
+    assert digest.send_monthly_digest(next_month(digest_day())) == 2
     months = db.session.scalars(select(DigestRun.month).order_by(DigestRun.month)).all()
-    assert months == [THIS_MONTH.start, NEXT_MONTH]
+    assert months == [this_month().start, digest_day()]
 
 
 def test_previous_month_crosses_the_year():
@@ -149,12 +156,12 @@ def test_jobs_run_delivers_the_digest_through_smtp(smtp_server):
     member = make_user(Role.COMMISSION, office=office)
     for _ in range(5):
         make_inquiry(office, description="Лична история 55")
-    report = jobs.run(today=NEXT_MONTH)
+    report = jobs.run(today=digest_day())
     assert report.sent == 1
     (received,) = smtp_server.wait_for(1)
     assert received.recipients == [member.email]
     assert "Месечен обзор" in received.subject
     assert "/commission/?period=month" in received.text
     assert "Лична история 55" not in received.text + received.html
-    jobs.run(today=NEXT_MONTH)
+    jobs.run(today=digest_day())
     assert len(smtp_server.messages) == 1

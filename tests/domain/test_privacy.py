@@ -254,6 +254,24 @@ def test_erasure_anonymises_every_case_and_records_the_request(app, people):
     assert db.session.get(ErasureRequest, done.id).requested_by == "Мария Координатор"
 
 
+def test_a_request_received_today_in_sofia_is_taken_before_utc_turns_the_day(
+    app, people, monkeypatch
+):
+    """From 00:00 to 02:00 (03:00 in summer) Sofia's date is a day ahead of UTC's."""
+    from bureau.domain import clock
+
+    sofia_day = date.today() + timedelta(days=1)
+    monkeypatch.setattr(clock, "sofia_today", lambda: sofia_day)
+    case = full_case(people, closed_days_ago=None)
+    tomorrow = sofia_day + timedelta(days=1)
+    with pytest.raises(privacy.DomainError):  # a date still to come
+        privacy.erase_citizen(case.citizen, actor=people[0], requested_by="К",
+                              received_on=tomorrow, reason="чл. 17")  # fmt: skip
+    done = privacy.erase_citizen(case.citizen, actor=people[0], requested_by="К",
+                                 received_on=sofia_day, reason="чл. 17")  # fmt: skip
+    assert done.received_on == sofia_day
+
+
 def test_erasure_needs_who_asked_when_and_why(app, people):
     case = full_case(people, closed_days_ago=None)
     with pytest.raises(privacy.DomainError):

@@ -15,9 +15,13 @@ from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office, without_adjustment
 
-TODAY = clock.sofia_today()
-LATE = TODAY - timedelta(days=10)
-AHEAD = deadlines.add_working_days(TODAY, 10)
+
+def past_due():
+    return clock.sofia_today() - timedelta(days=10)
+
+
+def well_ahead():
+    return deadlines.add_working_days(clock.sofia_today(), 10)
 
 
 @pytest.fixture
@@ -36,33 +40,37 @@ def case_in(people, status, due, category="local_taxes"):
     case = move_to(make_inquiry(category=category), status, coordinator=people["coordinator"],
                    expert=people["expert"])  # fmt: skip
     case.due_date = due
-    records.sync(case, TODAY)
+    records.sync(case, clock.sofia_today())
     db.session.commit()
     return case
 
 
 def listed_total(user, filters: CaseFilters) -> int:
-    query = search.cases(user, filters, TODAY, for_count=True).order_by(None)
+    query = search.cases(user, filters, clock.sofia_today(), for_count=True).order_by(None)
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
 def test_dashboard_case_list_and_commission_count_the_same_overdue_cases(people):
     for _ in range(3):
-        case_in(people, Status.NEW, LATE)
+        case_in(people, Status.NEW, past_due())
     for _ in range(2):
-        case_in(people, Status.IN_PROGRESS, LATE)
-    case_in(people, Status.WAITING, LATE)  # local_taxes: waiting does not stop the clock
-    case_in(people, Status.WAITING, LATE, category="health")  # paused: not overdue
-    case_in(people, Status.RESOLVED, LATE)  # late, but no longer open
+        case_in(people, Status.IN_PROGRESS, past_due())
+    case_in(people, Status.WAITING, past_due())  # local_taxes: waiting does not stop the clock
+    case_in(people, Status.WAITING, past_due(), category="health")  # paused: not overdue
+    case_in(people, Status.RESOLVED, past_due())  # late, but no longer open
     for _ in range(2):
-        case_in(people, Status.IN_PROGRESS, AHEAD)
+        case_in(people, Status.IN_PROGRESS, well_ahead())
     without_adjustment()
     office, coordinator = people["office"], people["coordinator"]
 
-    board = queues.coordinator_queues(coordinator, TODAY)
+    board = queues.coordinator_queues(coordinator, clock.sofia_today())
     listed = listed_total(coordinator, CaseFilters(overdue=True))
     commission = statistics.dashboard(
-        [office.id], Period.year(TODAY.year), Filters(), k=1, today=TODAY
+        [office.id],
+        Period.year(clock.sofia_today().year),
+        Filters(),
+        k=1,
+        today=clock.sofia_today(),
     )
     assert board["overdue"].total == listed == commission.figures["overdue"].count == 6
     assert board["unassigned"].total == listed_total(coordinator, CaseFilters(unassigned=True))
@@ -72,38 +80,38 @@ def test_dashboard_case_list_and_commission_count_the_same_overdue_cases(people)
 
 def test_the_lifecycle_rule_is_the_rule_of_the_queries(people):
     made = [
-        case_in(people, Status.WAITING, LATE),
-        case_in(people, Status.WAITING, LATE, category="health"),
-        case_in(people, Status.IN_PROGRESS, LATE),
-        case_in(people, Status.IN_PROGRESS, TODAY),
-        case_in(people, Status.CLOSED, LATE),
+        case_in(people, Status.WAITING, past_due()),
+        case_in(people, Status.WAITING, past_due(), category="health"),
+        case_in(people, Status.IN_PROGRESS, past_due()),
+        case_in(people, Status.IN_PROGRESS, clock.sofia_today()),
+        case_in(people, Status.CLOSED, past_due()),
     ]
-    expected = {c.reference for c in made if lifecycle.is_overdue(c, TODAY)}
-    query = search.cases(people["coordinator"], CaseFilters(overdue=True), TODAY)
+    expected = {c.reference for c in made if lifecycle.is_overdue(c, clock.sofia_today())}
+    query = search.cases(people["coordinator"], CaseFilters(overdue=True), clock.sofia_today())
     assert {c.reference for c in db.session.scalars(query)} == expected
     assert len(expected) == 2
 
 
 def test_queues_show_real_totals_beyond_the_rows_they_list(people):
     for _ in range(queues.ROWS + 5):
-        case_in(people, Status.IN_PROGRESS, LATE)
-    overdue = queues.coordinator_queues(people["coordinator"], TODAY)["overdue"]
+        case_in(people, Status.IN_PROGRESS, past_due())
+    overdue = queues.coordinator_queues(people["coordinator"], clock.sofia_today())["overdue"]
     assert overdue.total == queues.ROWS + 5
     assert len(overdue.items) == queues.ROWS
 
 
 def test_the_experts_queues_sorted_by_deadline(people):
     expert = people["expert"]
-    soon = deadlines.add_working_days(TODAY, 2)
-    later = case_in(people, Status.ASSIGNED, AHEAD)
+    soon = deadlines.add_working_days(clock.sofia_today(), 2)
+    later = case_in(people, Status.ASSIGNED, well_ahead())
     sooner = case_in(people, Status.ASSIGNED, soon)
-    due_soon = case_in(people, Status.IN_PROGRESS, TODAY)
-    late = case_in(people, Status.IN_PROGRESS, LATE)
-    waiting = case_in(people, Status.WAITING, AHEAD, category="health")
+    due_soon = case_in(people, Status.IN_PROGRESS, clock.sofia_today())
+    late = case_in(people, Status.IN_PROGRESS, past_due())
+    waiting = case_in(people, Status.WAITING, well_ahead(), category="health")
     case_in(people, Status.RESOLVED, soon)  # done: in no queue
     other = make_expert(people["office"], categories=["local_taxes"])
     move_to(make_inquiry(), Status.ASSIGNED, coordinator=people["coordinator"], expert=other)
-    mine = queues.expert_queues(expert, TODAY)
+    mine = queues.expert_queues(expert, clock.sofia_today())
     assert list(mine) == ["to_accept", "due_soon", "overdue", "waiting"]
     assert [c.reference for c in mine["to_accept"].items] == [sooner.reference, later.reference]
     assert [c.reference for c in mine["due_soon"].items] == [due_soon.reference, sooner.reference]

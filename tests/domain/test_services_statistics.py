@@ -23,8 +23,10 @@ from bureau.models import (
 from tests.casework import make_coordinator
 from tests.factories import make_inquiry, make_office, without_adjustment
 
-TODAY = sofia_today()
-HALF = Period.half(TODAY.year, 1 if TODAY.month <= 6 else 2)
+
+def this_half() -> Period:
+    today = sofia_today()
+    return Period.half(today.year, 1 if today.month <= 6 else 2)
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def rate(service_, n, satisfaction, **answers):
     for _ in range(n):
         db.session.add(
             ServiceRating(
-                service_id=service_.id, office_id=service_.office_id, rated_on=TODAY,
+                service_id=service_.id, office_id=service_.office_id, rated_on=sofia_today(),
                 satisfaction=satisfaction, within_term=answers.get("within_term", "yes"),
                 clear_requirements="yes", courteous="yes",
                 extra_payment=answers.get("extra_payment", "no"),
@@ -140,7 +142,7 @@ def test_erasure_keeps_the_service_codes_of_the_record(register_of):
     case = make_inquiry(office, service="sketch", problems=["access"],
                         citizen={"name": "Иван Иванов", "phone": "0888123456"})  # fmt: skip
     privacy.erase_citizen(case.citizen, actor=coordinator, requested_by="Гражданинът",
-                          received_on=TODAY, reason="чл. 17 ОРЗД")  # fmt: skip
+                          received_on=sofia_today(), reason="чл. 17 ОРЗД")  # fmt: skip
     db.session.commit()
     record = record_of(case)
     assert (record.service_id, record.service_problems) == (sketch.id, PROBLEM_BITS["access"])
@@ -155,7 +157,7 @@ def test_the_board_counts_inquiries_problems_and_ratings_and_hides_small_ones(re
     rate(sketch, 3, 5)
     rate(sketch, 3, 4, within_term="no")
     without_adjustment()
-    board = services.board([office.id], HALF, k=5)
+    board = services.board([office.id], this_half(), k=5)
     problems = board.tables["problems"]
     assert problems.rows == (str(sketch.id), str(heirs.id))  # the register's order, by name
     sketch_row = problems.cells[problems.rows.index(str(sketch.id))]
@@ -181,7 +183,7 @@ def test_shares_where_every_count_they_rest_on_is_published(register_of):
     about(office, "sketch", n=4)
     about(office, "heirs", ["term_exceeded", "fee"], n=5)
     without_adjustment()
-    board = services.board([office.id], HALF, k=5)
+    board = services.board([office.id], this_half(), k=5)
     sketch_line, heirs_line = board.lines[str(sketch.id)], board.lines[str(heirs.id)]
     assert (sketch_line.inquiries.count, sketch_line.term_share) == (10, 60.0)
     assert (heirs_line.term_share, heirs_line.problem_share) == (100.0, 100.0)
@@ -192,7 +194,7 @@ def test_a_mean_and_a_share_satisfied_where_every_score_is_published(register_of
     rate(sketch, 5, 5)
     rate(sketch, 5, 2)
     without_adjustment()
-    line = services.board([office.id], HALF, k=5).lines[str(sketch.id)]
+    line = services.board([office.id], this_half(), k=5).lines[str(sketch.id)]
     assert (line.ratings.count, line.mean, line.satisfied) == (10, 3.5, 50.0)
 
 
@@ -201,7 +203,7 @@ def test_departments_add_up_their_services(register_of):
     about(office, "sketch", n=5)
     about(office, "heirs", n=6)
     without_adjustment()
-    board = services.board([office.id], HALF, k=5, group="department")
+    board = services.board([office.id], this_half(), k=5, group="department")
     table = board.tables["problems"]
     assert table.rows == ("ГРАО", "Устройство на територията")
     assert [row[0].count for row in table.cells] == [6, 5]
@@ -222,8 +224,11 @@ def test_another_offices_cases_never_count(register_of):
     office, _sketch, _heirs, theirs = register_of
     about(make_office("STR"), "sketch", n=7)
     without_adjustment()
-    assert services.board([office.id], HALF, k=5).lines == {}
-    assert services.board([theirs.office_id], HALF, k=5).lines[str(theirs.id)].inquiries.count == 7
+    assert services.board([office.id], this_half(), k=5).lines == {}
+    assert (
+        services.board([theirs.office_id], this_half(), k=5).lines[str(theirs.id)].inquiries.count
+        == 7
+    )
 
 
 def test_the_monitoring_report_shows_the_boards_figures_and_the_recommendations(register_of):
@@ -231,7 +236,7 @@ def test_the_monitoring_report_shows_the_boards_figures_and_the_recommendations(
     about(office, "sketch", ["term_exceeded"], n=7)
     about(office, "heirs", ["fee"], n=5)
     without_adjustment()
-    before = HALF.previous()
+    before = this_half().previous()
     submitted = before.start  # in the half-year before: compared with the one before that
     db.session.add(
         Recommendation(
@@ -241,8 +246,8 @@ def test_the_monitoring_report_shows_the_boards_figures_and_the_recommendations(
         )
     )  # fmt: skip
     db.session.commit()
-    report = monitoring.report(office, HALF, k=5)
-    board = services.board([office.id], HALF, k=5)
+    report = monitoring.report(office, this_half(), k=5)
+    board = services.board([office.id], this_half(), k=5)
     assert report.current.lines == board.lines  # the report is the view's figures
     assert [line.code for line in report.top] == [str(sketch.id), str(_heirs.id)]
     assert report.about_services.count == 12 and report.cases.count == 12
@@ -269,6 +274,6 @@ def test_the_summary_kept_in_step_with_service_links_equals_one_rebuilt(register
     found = {(row[3], row[5]) for row in kept if row[3].startswith("service")}
     assert ("service:fee", 1) in found and ("service:term", 1) in found
     assert ("service", 2) in found and ("service:any", 2) in found  # the sketch: 2 cases
-    cube.rebuild(office.id, cube.month_start(TODAY))
+    cube.rebuild(office.id, cube.month_start(sofia_today()))
     db.session.commit()
     assert cube_rows() == kept

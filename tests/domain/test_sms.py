@@ -4,13 +4,16 @@ to each office's monthly cap with one warning to its coordinators."""
 
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as datetime_time
 
 import pytest
 from sqlalchemy import select
 
 from bureau.domain import DomainError, jobs, sms
 from bureau.domain.cases import lifecycle
+from bureau.domain.clock import SOFIA, sofia_today
+from bureau.domain.statistics.periods import next_month
 from bureau.extensions import db
 from bureau.models import Citizen, OutboxMessage, SmsCapWarning, Status, utcnow
 from tests.casework import make_coordinator, make_expert, move_to
@@ -224,6 +227,13 @@ def capped(app, sms_gateway):
         yield
 
 
+def mid_month(minutes: int = 0) -> datetime:
+    """Noon on the 15th of next month in Sofia (naive UTC), and minutes after: the runs of
+    a cap test fall in one month however near a month's end the test runs."""
+    noon = datetime.combine(next_month(sofia_today()).replace(day=15), datetime_time(12), SOFIA)
+    return noon.astimezone(UTC).replace(tzinfo=None) + timedelta(minutes=minutes)
+
+
 def queue_plain_sms(count: int, office_code: str = "KRS") -> None:
     case = make_inquiry(make_office(office_code))
     for _ in range(count):
@@ -241,7 +251,7 @@ def test_past_the_cap_sms_are_kept_failed_with_the_reason_and_coordinators_warne
     coordinator = make_coordinator()
     queue_plain_sms(4)
 
-    report = jobs.run()
+    report = jobs.run(mid_month())
 
     assert (report.sms_sent, report.sms_failed) == (3, 1)
     assert len(sms_gateway.delivered) == 3
@@ -253,7 +263,7 @@ def test_past_the_cap_sms_are_kept_failed_with_the_reason_and_coordinators_warne
     assert "3" in warning.subject
 
     queue_plain_sms(1)
-    jobs.run(later(5))
+    jobs.run(mid_month(5))
     assert len(warnings()) == 1  # once a month
     assert len(sms_gateway.delivered) == 3
     assert db.session.scalar(select(SmsCapWarning.month)) is not None
@@ -268,23 +278,23 @@ def test_the_warning_comes_at_80_percent_before_the_cap_for_that_office_only(app
         make_coordinator(make_office("STR"))
         queue_plain_sms(1, "STR")
         queue_plain_sms(3)
-        jobs.run()
+        jobs.run(mid_month())
         assert warnings() == []  # 3 of 5 segments
         queue_plain_sms(1)
-        report = jobs.run(later(1))
+        report = jobs.run(mid_month(1))
     assert (report.sms_sent, report.sms_failed) == (1, 0)  # 4 of 5: warned, still sending
     assert [m.office_id for m in warnings()] == [make_office("KRS").id]
 
 
 def test_a_retried_sms_over_the_cap_goes_out_next_month(capped, sms_gateway):
     queue_plain_sms(4)
-    jobs.run()
+    jobs.run(mid_month())
     refused = outbox("sms")[-1]
     from bureau.domain import notifications
 
-    notifications.retry(refused, utcnow())
+    notifications.retry(refused, mid_month())
     db.session.commit()
-    jobs.run(utcnow() + timedelta(days=32))
+    jobs.run(mid_month(32 * 24 * 60))
     db.session.refresh(refused)
     assert refused.status == "sent"
 

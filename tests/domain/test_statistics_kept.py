@@ -21,14 +21,21 @@ from tests.conftest import TEST_CONFIG
 from tests.factories import make_inquiry, make_office, without_adjustment
 from tests.smtp import free_port
 
-TODAY = sofia_today()
-YEAR = Period.year(TODAY.year)
-HALF = Period.half(TODAY.year, 1 if TODAY.month <= 6 else 2)
+
+def this_year() -> Period:
+    return Period.year(sofia_today().year)
+
+
+def this_half() -> Period:
+    today = sofia_today()
+    return Period.half(today.year, 1 if today.month <= 6 else 2)
+
+
 K = 3
 
 
 def figures(office):
-    return statistics.dashboard([office.id], YEAR, Filters(), k=K, today=TODAY)
+    return statistics.dashboard([office.id], this_year(), Filters(), k=K, today=sofia_today())
 
 
 @contextmanager
@@ -97,27 +104,27 @@ def test_another_offices_change_keeps_this_offices_figures(app):
 
 
 def test_a_rating_and_a_moved_service_change_the_services_figures(app):
-    office = make_office()
+    office, today = make_office(), sofia_today()
     sketch = register.save(
         office, ServiceData(name="Скица", code="sketch", department="ТСУ"), actor=None
     )
     db.session.commit()
     cases(office, 4, service="sketch", problems=["term_exceeded"])
-    by_department = services.board([office.id], HALF, k=K, group="department")
+    by_department = services.board([office.id], this_half(), k=K, group="department")
     assert by_department.tables["problems"].rows == ("ТСУ",)
     for score in (5, 5, 4):
-        db.session.add(ServiceRating(service_id=sketch.id, office_id=office.id, rated_on=TODAY,
+        db.session.add(ServiceRating(service_id=sketch.id, office_id=office.id, rated_on=today,
                                      satisfaction=score, within_term="yes", cell_key=0,
                                      clear_requirements="yes", courteous="yes",
                                      extra_payment="no"))  # fmt: skip
     db.session.commit()
-    board = services.board([office.id], HALF, k=K)
+    board = services.board([office.id], this_half(), k=K)
     assert board.tables["ratings"].total.count == 3
     sketch.department = "Устройство на територията"
     db.session.commit()
-    moved = services.board([office.id], HALF, k=K, group="department")
+    moved = services.board([office.id], this_half(), k=K, group="department")
     assert moved.tables["problems"].rows == ("Устройство на територията",)
-    report = monitoring.report(office, HALF, k=K)
+    report = monitoring.report(office, this_half(), k=K)
     assert report.current.tables["problems"].cell(str(sketch.id), "inquiries").count == 4
 
 
@@ -126,7 +133,7 @@ def test_figures_are_the_same_kept_or_counted(app):
     cases(office, 8)
     cases(office, 5, category="health")
     kept_board = figures(office)
-    fresh = tables._dashboard([office.id], YEAR, Filters(), k=K, today=TODAY)
+    fresh = tables._dashboard([office.id], this_year(), Filters(), k=K, today=sofia_today())
     assert kept_board.tables.keys() == fresh.tables.keys()
     for key, table in fresh.tables.items():
         assert kept_board.tables[key].cells == table.cells, key
@@ -136,9 +143,11 @@ def test_figures_are_the_same_kept_or_counted(app):
 def test_the_day_is_part_of_what_is_kept(app):
     office = make_office()
     cases(office, 6)
-    today = statistics.dashboard([office.id], YEAR, Filters(), k=K, today=TODAY)
-    later = statistics.dashboard([office.id], YEAR, Filters(), k=K, today=date(TODAY.year, 12, 31))
-    assert today.as_of == TODAY and later.as_of == date(TODAY.year, 12, 31)
+    today = statistics.dashboard([office.id], this_year(), Filters(), k=K, today=sofia_today())
+    later = statistics.dashboard(
+        [office.id], this_year(), Filters(), k=K, today=date(sofia_today().year, 12, 31)
+    )
+    assert today.as_of == sofia_today() and later.as_of == date(sofia_today().year, 12, 31)
 
 
 def _app_on(app, url: str | None):

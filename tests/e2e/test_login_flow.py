@@ -22,7 +22,8 @@ def keyboard_login(page, user):
     page.keyboard.press("Tab")
     expect(page.locator("input[name=password]")).to_be_focused()
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # to the page loaded, its scripts (the menus') run
+        page.keyboard.press("Enter")
 
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "desk", "expert", "commission"])

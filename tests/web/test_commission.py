@@ -5,7 +5,7 @@ import html
 import io
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bureau.domain import taxonomy
 from bureau.domain.cases import intake, lifecycle, timeline
 from bureau.domain.cases.intake import CitizenData, IntakeData
-from bureau.domain.clock import sofia_today
+from bureau.domain.clock import sofia_today, utcnow
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.domain.statistics import records
@@ -22,8 +22,6 @@ from bureau.extensions import db
 from bureau.models import Citizen, Event, Inquiry, Recommendation, Role, ServiceRating
 from tests.casework import make_coordinator, make_expert, move_to
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment
-
-THIS_YEAR = sofia_today().year
 
 
 def log(n: int, office=None, **fields) -> None:
@@ -65,7 +63,7 @@ def test_the_form_keeps_the_chosen_period_and_filters(client, login_as):
     login_as(Role.COMMISSION)
     ekatte = office.settlements[0].ekatte
     page = client.get(
-        f"/commission/?period=quarter&year={THIS_YEAR}&quarter=2&category=health"
+        f"/commission/?period=quarter&year={sofia_today().year}&quarter=2&category=health"
         f"&settlement={ekatte}&channel=phone"
     )
     assert page.status_code == 200
@@ -117,10 +115,10 @@ def test_json_export_carries_threshold_period_filters_and_cells(client, login_as
     log(6)
     log(2, category="health")
     login_as(Role.COMMISSION)
-    data = client.get(f"/commission/export.json?period=year&year={THIS_YEAR}").get_json()
+    data = client.get(f"/commission/export.json?period=year&year={sofia_today().year}").get_json()
     assert data["threshold"] == 5
-    assert data["period"] == {"kind": "year", "from": f"{THIS_YEAR}-01-01",
-                              "to": f"{THIS_YEAR}-12-31"}  # fmt: skip
+    assert data["period"] == {"kind": "year", "from": f"{sofia_today().year}-01-01",
+                              "to": f"{sofia_today().year}-12-31"}  # fmt: skip
     assert data["filters"] == {"settlement": None, "category": None, "channel": None,
                                "affiliation": None}  # fmt: skip
     table = data["tables"]["category_month"]
@@ -224,7 +222,7 @@ def marked_cases(app):
             settlement_id=office.settlements[1].id,
         )  # fmt: skip
         case, _pin = intake.log_inquiry(data, office=office, actor=coordinator,
-                                        now=datetime.now())  # fmt: skip
+                                        now=utcnow())  # fmt: skip
         db.session.commit()
         move_to(case, "in_progress", coordinator=coordinator, expert=expert)
         timeline.add_note(case, body=marks["note"], actor=expert)
@@ -260,7 +258,7 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
     )  # fmt: skip
     db.session.add(rating)
     db.session.commit()
-    half = f"year={THIS_YEAR}&half={1 if sofia_today().month <= 6 else 2}"
+    half = f"year={sofia_today().year}&half={1 if sofia_today().month <= 6 else 2}"
     pages += ["/commission/services", "/commission/services?group=department",
               "/commission/monitoring", f"/services/KRS/report?{half}",
               f"/api/v1/public/services?office=KRS&{half}",
@@ -270,14 +268,14 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
     member = login(make_user(Role.COMMISSION, office=office))
     recommendation = Recommendation(
         office_id=office.id, title="Данъци", text="Текст.", addressee="Съвет",
-        categories=["local_taxes"], evidence_from=date(THIS_YEAR, 1, 1),
-        evidence_to=date(THIS_YEAR, 12, 1), status="submitted", submitted_on=sofia_today(),
+        categories=["local_taxes"], evidence_from=date(sofia_today().year, 1, 1),
+        evidence_to=date(sofia_today().year, 12, 1), status="submitted", submitted_on=sofia_today(),
         created_by_id=member.id,
     )  # fmt: skip
     db.session.add(recommendation)
     db.session.commit()
     pages += ["/commission/recommendations/", f"/commission/recommendations/{recommendation.id}",
-              f"/api/v1/public/statistics?year={THIS_YEAR}&quarter=1"]  # fmt: skip
+              f"/api/v1/public/statistics?year={sofia_today().year}&quarter=1"]  # fmt: skip
     pages += _the_loop_from_cases_to_change(office, member, marked_cases)
     seen = []
     for url in pages:
@@ -326,10 +324,11 @@ def _the_loop_from_cases_to_change(office, member, marks) -> list[str]:
     view = frozen.freeze(office.id, title="Канали", table="channel", args={},
                          document={"tables": {"channel": {"rows": [], "columns": []}},
                                    "threshold": 5}, actor=member)  # fmt: skip
+    year = sofia_today().year
     made = recommendations.create(
         office,
-        recommendations.Draft("Срокове", "Текст.", "Кмет", ["local_taxes"], date(THIS_YEAR, 1, 1),
-                              date(THIS_YEAR, 1, 1), evidence=[approved.id], views=[view.id]),
+        recommendations.Draft("Срокове", "Текст.", "Кмет", ["local_taxes"], date(year, 1, 1),
+                              date(year, 1, 1), evidence=[approved.id], views=[view.id]),
         actor=member,
     )  # fmt: skip
     today = sofia_today()
@@ -361,13 +360,13 @@ def test_the_summary_can_be_recounted_from_the_command_line(app):
 def test_a_running_year_says_so_and_names_the_months_it_is_compared_with(client, login_as):
     log(6)
     login_as(Role.COMMISSION)
-    page = client.get(f"/commission/?period=year&year={THIS_YEAR}").text
+    page = client.get(f"/commission/?period=year&year={sofia_today().year}").text
     comparison = re.search(r'stat-comparison">([^<]*)<', page)[1]
-    assert f"същите месеци на {THIS_YEAR - 1}" in comparison
+    assert f"същите месеци на {sofia_today().year - 1}" in comparison
     assert "януари" in comparison
     assert "Периодът не е приключил: данни до" in page
     assert "спрямо същите месеци на" in page  # the rising categories too
-    finished = client.get(f"/commission/?period=year&year={THIS_YEAR - 1}").text
+    finished = client.get(f"/commission/?period=year&year={sofia_today().year - 1}").text
     assert "предходен период" in re.search(r'stat-comparison">([^<]*)<', finished)[1]
     assert "Периодът не е приключил" not in finished
     report = client.get("/commission/report")

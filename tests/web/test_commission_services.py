@@ -18,8 +18,11 @@ from bureau.models import Recommendation, Role, ServiceRating
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment
 from tests.web.test_commission import cells_of, excel_rows
 
-TODAY = sofia_today()
-HALF = 1 if TODAY.month <= 6 else 2
+
+def this_half() -> int:
+    return 1 if sofia_today().month <= 6 else 2
+
+
 COMMENT = "Служителката Пена Тайнова-Коментарна поиска 50 лв. на ръка"
 
 
@@ -44,7 +47,7 @@ def monitored(app):
     for index in range(10):
         db.session.add(
             ServiceRating(
-                service_id=sketch.id, office_id=office.id, rated_on=TODAY,
+                service_id=sketch.id, office_id=office.id, rated_on=sofia_today(),
                 satisfaction=5 if index < 5 else 2, within_term="no", clear_requirements="yes",
                 courteous="yes", extra_payment="yes" if index == 0 else "no",
                 comment=COMMENT if index == 0 else "",
@@ -77,7 +80,9 @@ def test_the_services_view_shows_each_services_figures_with_small_ones_hidden(
 
 def test_by_department_and_the_year_are_offered(client, login_as, monitored):
     login_as(Role.COMMISSION)
-    page = client.get(f"/commission/services?group=department&period=year&year={TODAY.year}")
+    page = client.get(
+        f"/commission/services?group=department&period=year&year={sofia_today().year}"
+    )
     assert page.status_code == 200
     table = re.search(r'<table[^>]*id="table-department_problems".*?</table>', page.text, re.S)[0]
     assert "Устройство на територията" in table and "не е посочено" in table
@@ -116,7 +121,7 @@ def test_the_monitoring_report_equals_the_view_and_names_the_recommendation(
 ):
     office, _sketch = monitored
     member = login_as(Role.COMMISSION)
-    half = Period.half(TODAY.year, HALF)
+    half = Period.half(sofia_today().year, this_half())
     db.session.add(
         Recommendation(
             office_id=office.id, title="Скиците — в законовия срок", text="…", addressee="Кмет",
@@ -154,7 +159,7 @@ def test_desk_and_experts_do_not_see_the_services_statistics(client, login_as, m
 
 
 def test_the_public_report_card_and_its_data_never_carry_a_comment(client, monitored):
-    args = f"year={TODAY.year}&half={HALF}"
+    args = f"year={sofia_today().year}&half={this_half()}"
     page = client.get(f"/services/KRS/report?{args}")
     assert page.status_code == 200
     assert "Издаване на скица" in page.text and "75,0 %" in page.text
@@ -180,7 +185,7 @@ def test_the_open_data_refuses_what_is_not_a_half_year(client, monitored, query,
 
 
 def test_the_report_card_defaults_to_the_last_half_year_that_is_over(client, monitored):
-    last = Period.half(TODAY.year, HALF).previous()
+    last = Period.half(sofia_today().year, this_half()).previous()
     page = client.get("/services/KRS/report")
     assert page.status_code == 200
     assert last.start.strftime("%d.%m.%Y") in page.text

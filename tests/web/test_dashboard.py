@@ -15,8 +15,6 @@ from bureau.models import Status
 from tests.casework import make_coordinator, make_expert, move_to, signed_in
 from tests.factories import make_inquiry, make_office
 
-TODAY = clock.sofia_today()
-
 
 @pytest.fixture
 def office(app):
@@ -29,8 +27,8 @@ def coordinator(office):
 
 
 def late(case, days: int):
-    case.due_date = TODAY - timedelta(days=days)
-    records.sync(case, TODAY)
+    case.due_date = clock.sofia_today() - timedelta(days=days)
+    records.sync(case, clock.sofia_today())
     db.session.commit()
     return case
 
@@ -84,8 +82,8 @@ def test_rows_show_category_and_days_overdue(app, coordinator):
 
 def test_due_soon_link_lists_what_the_queue_counts(app, coordinator):
     soon = make_inquiry()
-    soon.due_date = deadlines.add_working_days(TODAY, 1)
-    make_inquiry().due_date = deadlines.add_working_days(TODAY, 10)
+    soon.due_date = deadlines.add_working_days(clock.sofia_today(), 1)
+    make_inquiry().due_date = deadlines.add_working_days(clock.sofia_today(), 10)
     db.session.commit()
     browser = signed_in(app, coordinator)
     page = browser.get("/cases/dashboard").text
@@ -113,7 +111,7 @@ def test_experts_home_shows_four_queues_by_deadline_with_links(app, coordinator)
     late(working, 2)
     waiting = move_to(make_inquiry(), Status.WAITING, coordinator=coordinator, expert=expert)
     soon = move_to(make_inquiry(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)
-    soon.due_date = TODAY
+    soon.due_date = clock.sofia_today()
     resolved = move_to(make_inquiry(), Status.RESOLVED, coordinator=coordinator, expert=expert)
     db.session.commit()
     browser = signed_in(app, expert)

@@ -14,7 +14,6 @@ from bureau.domain.clock import sofia_today
 from bureau.models import Role
 from tests.factories import make_inquiry, make_office, without_adjustment
 
-THIS_YEAR = sofia_today().year
 BOM = b"\xef\xbb\xbf"
 HEADINGS = [
     "Бюро", "Период от", "Период до", "Таблица", "Ред", "Колона", "Брой", "Скрито",
@@ -65,18 +64,18 @@ def test_csv_file_name_says_table_office_and_period(client, login_as):
     log(6)
     login_as(Role.COMMISSION)
     response = client.get(
-        f"/commission/export.csv?period=quarter&year={THIS_YEAR}&quarter=3&table=category_month"
+        f"/commission/export.csv?period=quarter&year={sofia_today().year}&quarter=3&table=category_month"
     )
     plain, bulgarian = file_names(response)
-    assert plain == f"statistika-KRS-{THIS_YEAR}-Q3-po-kategorii-i-mesetsi.csv"
-    assert bulgarian == f"статистика-KRS-{THIS_YEAR}-Q3-по-категории-и-месеци.csv"
+    assert plain == f"statistika-KRS-{sofia_today().year}-Q3-po-kategorii-i-mesetsi.csv"
+    assert bulgarian == f"статистика-KRS-{sofia_today().year}-Q3-по-категории-и-месеци.csv"
     assert plain.isascii()
-    whole_year = client.get(f"/commission/export.xlsx?period=year&year={THIS_YEAR}")
-    assert file_names(whole_year)[0] == f"statistika-KRS-{THIS_YEAR}.xlsx"
-    month = client.get(f"/commission/export.json?period=month&year={THIS_YEAR}&month=3")
+    whole_year = client.get(f"/commission/export.xlsx?period=year&year={sofia_today().year}")
+    assert file_names(whole_year)[0] == f"statistika-KRS-{sofia_today().year}.xlsx"
+    month = client.get(f"/commission/export.json?period=month&year={sofia_today().year}&month=3")
     assert month.status_code == 200
-    funder = client.get(f"/commission/funder.csv?period=year&year={THIS_YEAR}")
-    assert file_names(funder)[0] == f"otchet-za-finansirashtia-organ-KRS-{THIS_YEAR}.csv"
+    funder = client.get(f"/commission/funder.csv?period=year&year={sofia_today().year}")
+    assert file_names(funder)[0] == f"otchet-za-finansirashtia-organ-KRS-{sofia_today().year}.csv"
 
 
 @pytest.mark.parametrize("url", ["/commission/export.xlsx", "/commission/funder.xlsx"])

@@ -15,7 +15,6 @@ from bureau.extensions import db
 from bureau.models import Role, Service, ServiceRating
 from tests.factories import PASSWORD, make_inquiry, make_office, make_user
 
-TODAY = sofia_today()
 COMMENT = "КОМЕНТАР-НА-ГРАЖДАНИН"
 CITIZEN = "Иван Граждани-Тайнов"
 DESCRIPTION = "ОПИСАНИЕ-НА-СЛУЧАЯ"
@@ -59,7 +58,7 @@ def world(app):
         for _ in range(6):
             db.session.add(
                 ServiceRating(
-                    service_id=service.id, office_id=service.office_id, rated_on=TODAY,
+                    service_id=service.id, office_id=service.office_id, rated_on=sofia_today(),
                     satisfaction=3, within_term="no", clear_requirements="yes",
                     courteous="yes", extra_payment="no", comment=COMMENT,
                 )

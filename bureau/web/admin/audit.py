@@ -1,11 +1,10 @@
 """The audit trail under /admin/audit: read it in words, export it."""
 
-from datetime import date
-
 from flask import Response, render_template, request, stream_with_context
 from sqlalchemy.orm import joinedload
 
 from bureau.domain import audit
+from bureau.domain.clock import sofia_today
 from bureau.models import AuditEntry
 from bureau.permissions import requires
 from bureau.web.admin import audit_text
@@ -40,7 +39,7 @@ def audit_export():
     filters = _filters()
     log("audit.export", filtered=bool(filters.actor or filters.action or filters.since))
     lines = audit.csv_lines(audit.export_rows(filters, limit=EXPORT_LIMIT))
-    name = f"audit-{date.today().isoformat()}.csv"
+    name = f"audit-{sofia_today().isoformat()}.csv"
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",

@@ -2,7 +2,6 @@
 erase it."""
 
 import json
-from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bureau.domain import privacy, taxonomy
+from bureau.domain.clock import sofia_today
 from bureau.extensions import db
 from bureau.models import Citizen
 from bureau.permissions import requires
@@ -42,7 +42,7 @@ def privacy_citizen(citizen_id: int):
     """Everything about the citizen on one printable page."""
     person = _citizen(citizen_id)
     log("privacy.view", person)
-    form = EraseForm(formdata=None, data={"received_on": date.today()})
+    form = EraseForm(formdata=None, data={"received_on": sofia_today()})
     return _page(person, form)
 
 
@@ -71,7 +71,7 @@ def privacy_export(citizen_id: int):
     person = _citizen(citizen_id)
     log("privacy.export", person)
     body = json.dumps(privacy.export_citizen(person), ensure_ascii=False, indent=2)
-    name = f"citizen-{person.id}-{date.today().isoformat()}.json"
+    name = f"citizen-{person.id}-{sofia_today().isoformat()}.json"
     return Response(
         body,
         mimetype="application/json",
