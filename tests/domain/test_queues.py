@@ -46,7 +46,7 @@ def case_in(people, status, due, category="local_taxes"):
 
 
 def listed_total(user, filters: CaseFilters) -> int:
-    query = search.cases(user, filters, clock.sofia_today(), for_count=True).order_by(None)
+    query = search.cases(user, filters, clock.sofia_today(), through_citizens=True).order_by(None)
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 

@@ -53,7 +53,7 @@ def expert_queues(user: User, today: date) -> dict[str, Queue]:
 
 def _queue(user: User, key: str, filters: CaseFilters, today: date) -> Queue:
     rows = search.cases(user, filters, today).limit(ROWS)
-    counted = search.cases(user, filters, today, for_count=True).order_by(None)
+    counted = search.cases(user, filters, today, through_citizens=True).order_by(None)
     total = db.session.scalar(
         select(func.count()).select_from(counted.with_only_columns(Inquiry.id).subquery())
     )

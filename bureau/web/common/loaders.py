@@ -38,7 +38,8 @@ def paginate(
     The page itself comes from an index; an exact count(*) would read every matching
     row, which at a million cases costs more than everything else on the page. A total
     counted only so far is never less than the rows listed up to this page, and a full
-    page of it has a next one (`more`), however far the count went."""
+    page of it has a next one (`more`), however far the count went; a page that is not
+    full ends the list, so its total is exact."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     result = db.paginate(
         query, page=page or params.page_number(), per_page=per_page, error_out=False, count=False
@@ -53,6 +54,8 @@ def paginate(
     total, capped = counted
     # (A page past the end lists nothing and proves nothing.)
     listed = (result.page - 1) * result.per_page + len(result.items) if result.items else 0
+    if len(result.items) < result.per_page and (result.items or result.page == 1):
+        total, capped = listed, False  # the list ends on this page: its total is known
     result.total, result.total_capped = max(total, listed), capped
     result.more = capped and len(result.items) == result.per_page
     return result
@@ -77,14 +80,14 @@ def paginate_list(items: list, *, per_page=None) -> ListPagination:
     )
 
 
-def case_page(filters, *, load=(), **options):
+def case_page(filters, *, load=(), page=None, per_page=None):
     """A page of the current user's cases matching the filters: web list and API alike,
     counted as search.count decides (never further than a cap); `load`: loader options
     for what else the caller shows of each case."""
     cap = SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP
-    counted = search.count(current_user, filters, cap=cap)
-    query = search.cases(current_user, filters).options(*load)
-    return paginate(query, counted=counted, **options)
+    page, per_page = page or params.page_number(), per_page or current_app.config["PAGE_SIZE"]
+    query, counted = search.listing(current_user, filters, cap=cap, rows=page * per_page)
+    return paginate(query.options(*load), counted=counted, page=page, per_page=per_page)
 
 
 def case_or_404(reference: str, permission: str = "case.view"):

@@ -30,7 +30,7 @@ def home():
         filters.since = clock.today_since(clock.local_now())
     page = paginate(
         search.cases(current_user, filters),
-        count_query=search.cases(current_user, filters, for_count=True),
+        count_query=search.cases(current_user, filters, through_citizens=True),
     )
     audit.log("case.list", results=page.total, page=page.page, search=bool(q))
     return render_template("desk/home.html", page=page, q=q)
