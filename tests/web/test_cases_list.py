@@ -373,13 +373,15 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
     app, coordinator, monkeypatch
 ):
     """Reading the filtered cases newest first until a page of the name is found would
-    read all of the office's when the name is rare among them: past SCAN_LIMIT filtered
-    cases (estimated from what counting saw among the newest) the page is read through
-    the name's citizens. Either way the same cases in the same order: pages agree."""
+    read all of the office's when the name is rare among them: the page is read through
+    the name's citizens when they are few (citizens.FEW), or past SCAN_LIMIT filtered
+    cases estimated from what counting saw among the newest. Either way the same cases
+    in the same order: the pages agree."""
     from bureau.domain import citizens
     from bureau.domain.cases import search
 
     monkeypatch.setattr(citizens, "COMMON", 2)  # the Petrovas are "many"
+    monkeypatch.setattr(citizens, "FEW", 2)  # and not few
     monkeypatch.setattr(search, "SCAN_BUDGET", 4)  # counting reads the 5 newest new cases
     monkeypatch.setattr(search, "SCAN_LIMIT", 12)
     app.config["PAGE_SIZE"] = 2
@@ -393,7 +395,6 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
 
     monkeypatch.setattr(search, "cases", spy)
     office = coordinator.office
-
     numbers = itertools.count()
 
     def petrova():
@@ -427,9 +428,24 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
     token = accounts.issue_api_token(coordinator)
     db.session.commit()
     bearer = {"Authorization": f"Bearer {token}"}
-    api = "/api/v1/inquiries?status=new&q=petrova&per_page=2&page=2"
-    items = app.test_client().get(api, headers=bearer).json["items"]
-    assert [item["reference"] for item in items] == expected[2:4]
+
+    def api(page, per_page):
+        ways.clear()
+        url = f"/api/v1/inquiries?status=new&q=petrova&per_page={per_page}&page={page}"
+        items = app.test_client().get(url, headers=bearer).json["items"]
+        return [item["reference"] for item in items], ways[:]
+
+    assert api(2, 2) == (expected[2:4], ["citizens"])
+    assert api(1, 1) == (expected[0:1], ["newest first"])  # the page is among the newest
+
+    # The name's citizens are few: read through them whenever the page is not among
+    # the newest.
+    monkeypatch.setattr(citizens, "FEW", 20)
+    found, used = pages("?status=new&q=petrova")
+    assert used == ["citizens"] * 4
+    assert found == [expected[0:2], expected[2:4], expected[4:6], []]
+    assert api(1, 1) == (expected[0:1], ["newest first"])
+    monkeypatch.setattr(citizens, "FEW", 2)
 
     # None among the five newest: every page through the citizens, the same cases.
     for _ in range(4):
@@ -453,8 +469,8 @@ def test_a_filtered_search_asks_once_whether_the_name_is_common(app, coordinator
 
     monkeypatch.setattr(citizens, "COMMON", 2)
     asked = []
-    is_common = citizens.is_common
-    monkeypatch.setattr(citizens, "is_common", lambda ids: asked.append(1) or is_common(ids))
+    sharing = citizens.sharing
+    monkeypatch.setattr(citizens, "sharing", lambda *args: asked.append(1) or sharing(*args))
     petrovas = [make_inquiry(coordinator.office, citizen={"name": f"Мария Петрова {n}"})
                 for n in range(2)]  # fmt: skip
     browser = signed_in(app, coordinator)
@@ -467,6 +483,29 @@ def test_a_filtered_search_asks_once_whether_the_name_is_common(app, coordinator
     page = browser.get("/cases/?status=new&q=petrova").text
     assert len(asked) == 2
     assert "Общо: 3<" in page and set(REFERENCE.findall(page)) == refs(*petrovas)
+
+
+def test_how_many_citizens_share_a_name_is_counted_once_as_far_as_asked(
+    app, coordinator, monkeypatch
+):
+    from bureau.domain import citizens
+
+    counted = []
+    sharing = citizens.sharing
+    monkeypatch.setattr(
+        citizens, "sharing", lambda ids, upto: counted.append(upto) or sharing(ids, upto)
+    )
+    office = coordinator.office
+    for n in range(4):
+        make_inquiry(office, citizen={"name": f"Мария Петрова {n}"})
+    assert citizens.sharing_search(office.id, "petrova", 2) == 3  # no further than 3
+    assert citizens.sharing_search(office.id, "petrova", 1) == 2  # far enough: kept
+    assert citizens.sharing_search(office.id, "petrova", 10) == 4  # further: exact
+    assert citizens.sharing_search(office.id, "petrova", 20) == 4  # exact: kept
+    assert counted == [2, 10]
+    db.session.commit()  # the next transaction may see new citizens: asked anew
+    assert citizens.sharing_search(office.id, "petrova", 20) == 4
+    assert counted == [2, 10, 20]
 
 
 def test_a_search_counted_from_its_citizens_counts_each_case_once(app, coordinator, monkeypatch):

@@ -124,20 +124,24 @@ def listing(user: User, filters: CaseFilters, *, cap: int, rows: int, today: dat
     """(the cases to list, as `cases`; their count, as `count`) for a page that reaches
     `rows` cases into the list (page × page size).
 
-    A common name within filters is listed by reading the filtered cases newest first.
-    If it matched none of the newest that counting read (which were more than
-    SCAN_BUDGET), reaching `rows` could read all of the office's cases (100 ms at a
-    million), and so could a deep page of a name that matched few: past an estimated
-    SCAN_LIMIT filtered cases the list goes through the name's citizens instead (at a
-    million: "Иванова 0888" among the cases in progress 100 → 50 ms; a deep page of a
-    name thousands of citizens share stays newest first, where it takes 25 ms and its
-    citizens 180). Both ways give the same cases in the same order: the pages agree
-    whichever way each was found."""
-    counted, newest = _counted(user, filters, cap, today)
+    A common name within filters is listed by reading the filtered cases newest first,
+    cheap when the page is among the newest that counting read (more than SCAN_BUDGET)
+    or when many of those matched. When few or none did, reaching `rows` could read all
+    of the office's cases (100 ms at a million), and the list goes through the name's
+    citizens if that is estimated to read more than SCAN_LIMIT filtered cases, or if no
+    more than citizens.FEW citizens share the name (at a million: "Иванова 0888" among
+    the cases in progress 100 → 50 ms; a deep page of a name 82,000 citizens share stays
+    newest first, where it takes 25 ms and through its citizens 180). Both ways give the
+    same cases in the same order: the pages agree whichever way each was found."""
+    counted, newest, q = *_counted(user, filters, cap, today), filters.q.strip()
     rare = (
         newest is not None
         and newest.read > SCAN_BUDGET  # else counting read every filtered case: few
-        and newest.matched * SCAN_LIMIT < rows * newest.read
+        and newest.matched < rows  # else the page is among the newest
+        and (
+            newest.matched * SCAN_LIMIT < rows * newest.read
+            or citizens.sharing_search(user.office_id, q, citizens.FEW) <= citizens.FEW
+        )
     )
     return cases(user, filters, today, through_citizens=rare), counted
 
