@@ -47,8 +47,8 @@ TEST_CONFIG = {
 MIDNIGHT_MARGIN = 60  # seconds; longer than any test runs
 
 
-def seconds_to_sofia_midnight(now: datetime | None = None) -> float:
-    now = now or datetime.now(SOFIA)
+def seconds_to_sofia_midnight() -> float:
+    now = datetime.now(SOFIA)
     midnight = datetime.combine(now.date() + timedelta(days=1), datetime_time(), SOFIA)
     return (midnight - now).total_seconds()
 

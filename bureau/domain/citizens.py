@@ -149,7 +149,8 @@ FEW = 2_000
 
 
 def sharing(ids: Select, upto: int) -> int:
-    """How many citizens match, counted no further than `upto` + 1."""
+    """How many citizens match, counted no further than `upto` + 1 (a citizen two of
+    whose name words start with what was typed counts twice: never fewer than match)."""
     return db.session.scalar(select(func.count()).select_from(ids.limit(upto + 1).subquery()))
 
 

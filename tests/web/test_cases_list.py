@@ -373,10 +373,10 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
     app, coordinator, monkeypatch
 ):
     """Reading the filtered cases newest first until a page of the name is found would
-    read all of the office's when the name is rare among them: the page is read through
-    the name's citizens when they are few (citizens.FEW), or past SCAN_LIMIT filtered
-    cases estimated from what counting saw among the newest. Either way the same cases
-    in the same order: the pages agree."""
+    read all of the office's when the name is rare among them: a page well past what
+    counting saw among the newest is read through the name's citizens when they are few
+    (citizens.FEW), or when it is estimated past SCAN_LIMIT filtered cases. Either way
+    the same cases in the same order: the pages agree."""
     from bureau.domain import citizens
     from bureau.domain.cases import search
 
@@ -419,10 +419,11 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
         found = [listed(browser, f"{query}&page={n}") for n in (1, 2, 3, 4)]
         return found, ways[:]
 
-    # One Petrova among the five newest: a page of two is found among ~10 new cases
-    # (page 1 newest first), of four among ~20 (page 2 on: through the citizens).
+    # One Petrova among the five newest: pages 1 and 2 end among or near them (newest
+    # first); pages 3 and 4 well past them, estimated at 30 and 40 new cases (past
+    # SCAN_LIMIT: through the citizens).
     found, used = pages("?status=new&q=petrova")
-    assert used == ["newest first", "citizens", "citizens", "citizens"]
+    assert used == ["newest first", "newest first", "citizens", "citizens"]
     assert found == [expected[0:2], expected[2:4], expected[4:6], []]
 
     token = accounts.issue_api_token(coordinator)
@@ -435,17 +436,21 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
         items = app.test_client().get(url, headers=bearer).json["items"]
         return [item["reference"] for item in items], ways[:]
 
-    assert api(2, 2) == (expected[2:4], ["citizens"])
-    assert api(1, 1) == (expected[0:1], ["newest first"])  # the page is among the newest
+    assert api(3, 2) == (expected[4:6], ["citizens"])
+    assert api(1, 1) == (expected[0:1], ["newest first"])
 
-    # The name's citizens are few: read through them whenever the page is not among
-    # the newest.
+    # Past the page estimated cheap newest first, the name's citizens are read only if
+    # they are few.
+    monkeypatch.setattr(search, "SCAN_LIMIT", 1000)
+    found, used = pages("?status=new&q=petrova")
+    assert used == ["newest first"] * 4
+    assert found == [expected[0:2], expected[2:4], expected[4:6], []]
     monkeypatch.setattr(citizens, "FEW", 20)
     found, used = pages("?status=new&q=petrova")
-    assert used == ["citizens"] * 4
+    assert used == ["newest first", "newest first", "citizens", "citizens"]
     assert found == [expected[0:2], expected[2:4], expected[4:6], []]
-    assert api(1, 1) == (expected[0:1], ["newest first"])
     monkeypatch.setattr(citizens, "FEW", 2)
+    monkeypatch.setattr(search, "SCAN_LIMIT", 12)
 
     # None among the five newest: every page through the citizens, the same cases.
     for _ in range(4):
@@ -456,15 +461,17 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
 
     # A filter of no more cases than counting reads: it read them all, newest first.
     move_to(other(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)
+    in_progress = move_to(petrova(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)
     found, used = pages("?status=in_progress&q=petrova")
     assert used == ["newest first"] * 4
-    assert found == [[], [], [], []]
+    assert found == [[in_progress.reference], [], [], []]
 
 
 def test_a_filtered_search_asks_once_whether_the_name_is_common(app, coordinator, monkeypatch):
     """The list and its count both choose their way by it; counting a three-word name's
-    citizens costs 20 ms at a million cases, so it is asked once a request — and asked
-    again once more citizens may share the name."""
+    citizens costs 20 ms at a million cases, so it is asked once a request (here the
+    filter holds no more cases than counting reads, so the list asks no further) — and
+    asked again once more citizens may share the name."""
     from bureau.domain import citizens
 
     monkeypatch.setattr(citizens, "COMMON", 2)

@@ -37,7 +37,11 @@ class CaseFilters:
 
 
 def cases(
-    user: User, filters: CaseFilters, today: date | None = None, *, through_citizens=False
+    user: User,
+    filters: CaseFilters,
+    today: date | None = None,
+    *,
+    through_citizens: bool = False,
 ) -> Select:
     """The user's inquiries matching the filters, sorted, with what a list row shows loaded.
 
@@ -124,20 +128,22 @@ def listing(user: User, filters: CaseFilters, *, cap: int, rows: int, today: dat
     """(the cases to list, as `cases`; their count, as `count`) for a page that reaches
     `rows` cases into the list (page × page size).
 
-    A common name within filters is listed by reading the filtered cases newest first,
-    cheap when the page is among the newest that counting read (more than SCAN_BUDGET)
-    or when many of those matched. When few or none did, reaching `rows` could read all
-    of the office's cases (100 ms at a million), and the list goes through the name's
-    citizens if that is estimated to read more than SCAN_LIMIT filtered cases, or if no
-    more than citizens.FEW citizens share the name (at a million: "Иванова 0888" among
-    the cases in progress 100 → 50 ms; a deep page of a name 82,000 citizens share stays
-    newest first, where it takes 25 ms and through its citizens 180). Both ways give the
-    same cases in the same order: the pages agree whichever way each was found."""
+    A common name within filters is listed by reading the filtered cases newest first:
+    cheap when the page lies among or near the 201 newest that counting read, at the
+    rate the name matched them. When it lies well past them (more than four times as
+    far), reaching `rows` could read all of the office's cases (100 ms at a million),
+    and the list goes through the name's citizens if that is estimated to read more than
+    SCAN_LIMIT filtered cases (always when none matched), or if no more than
+    citizens.FEW citizens share the name (at a million: "Иванова 0888" among the cases
+    in progress 100 → 50 ms; a deep page of a name 82,000 citizens share stays newest
+    first, where it takes 25 ms and through its citizens 180). A filter of no more than
+    SCAN_BUDGET cases keeps to the filter's index. Both ways give the same cases in the
+    same order: the pages agree whichever way each was found."""
     counted, newest, q = *_counted(user, filters, cap, today), filters.q.strip()
     rare = (
         newest is not None
         and newest.read > SCAN_BUDGET  # else counting read every filtered case: few
-        and newest.matched < rows  # else the page is among the newest
+        and newest.matched * 4 < rows  # else the page is among or near the newest
         and (
             newest.matched * SCAN_LIMIT < rows * newest.read
             or citizens.sharing_search(user.office_id, q, citizens.FEW) <= citizens.FEW
@@ -154,7 +160,9 @@ class _Newest:
     matched: int
 
 
-def _counted(user: User, filters: CaseFilters, cap: int, today) -> tuple:
+def _counted(
+    user: User, filters: CaseFilters, cap: int, today: date | None
+) -> tuple[tuple[int, bool], _Newest | None]:
     """count's answer, and what it saw of the newest filtered cases (None if it did not
     read them)."""
     q = filters.q.strip()

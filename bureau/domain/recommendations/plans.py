@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from bureau.domain import DomainError, notifications, settings
+from bureau.domain import DomainError, clock, notifications, settings
 from bureau.extensions import db
 from bureau.models import (
     Action,
@@ -148,7 +148,9 @@ def next_review(recommendation: Recommendation) -> date | None:
     if not is_open(recommendation):
         return None
     reviews = [r.reviewed_on for r in recommendation.reviews]
-    start = max([*reviews, accepted_on(recommendation) or recommendation.created_at.date()])
+    start = max(
+        [*reviews, accepted_on(recommendation) or clock.in_sofia(recommendation.created_at).date()]
+    )
     return start + relativedelta(months=settings.current().plan_review_months)
 
 

@@ -40,10 +40,8 @@ def paginate(
     counted only so far is never less than the rows listed up to this page, and a full
     page of it has a next one (`more`), however far the count went; a page that is not
     full ends the list, so its total is exact."""
-    per_page = per_page or current_app.config["PAGE_SIZE"]
-    result = db.paginate(
-        query, page=page or params.page_number(), per_page=per_page, error_out=False, count=False
-    )
+    page, per_page = _page_and_size(page, per_page)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
     if counted is None:
         count_query = count_query if count_query is not None else query
         entity = count_query.column_descriptions[0]["entity"]
@@ -61,6 +59,11 @@ def paginate(
     return result
 
 
+def _page_and_size(page: int | None, per_page: int | None) -> tuple[int, int]:
+    """The page asked for (the request's, if not given) and the page size (the app's)."""
+    return page or params.page_number(), per_page or current_app.config["PAGE_SIZE"]
+
+
 class ListPagination(Pagination):
     """A page of a list the domain has already filtered (as `paginate` pages a query)."""
 
@@ -74,10 +77,8 @@ class ListPagination(Pagination):
 
 def paginate_list(items: list, *, per_page=None) -> ListPagination:
     """A page of `items`, the page number from the request; past the last page, empty."""
-    per_page = per_page or current_app.config["PAGE_SIZE"]
-    return ListPagination(
-        page=params.page_number(), per_page=per_page, error_out=False, items=list(items)
-    )
+    page, per_page = _page_and_size(None, per_page)
+    return ListPagination(page=page, per_page=per_page, error_out=False, items=list(items))
 
 
 def case_page(filters, *, load=(), page=None, per_page=None):
@@ -85,7 +86,7 @@ def case_page(filters, *, load=(), page=None, per_page=None):
     counted as search.count decides (never further than a cap); `load`: loader options
     for what else the caller shows of each case."""
     cap = SEARCH_COUNT_CAP if filters.q.strip() else COUNT_CAP
-    page, per_page = page or params.page_number(), per_page or current_app.config["PAGE_SIZE"]
+    page, per_page = _page_and_size(page, per_page)
     query, counted = search.listing(current_user, filters, cap=cap, rows=page * per_page)
     return paginate(query.options(*load), counted=counted, page=page, per_page=per_page)
 
