@@ -174,8 +174,10 @@ def sharing_search(office_id: int | None, q: str, upto: int) -> int:
 
 
 def is_common_search(office_id: int | None, q: str) -> bool:
-    """More than COMMON citizens match what was typed."""
-    return sharing_search(office_id, q, COMMON) > COMMON
+    """More than COMMON citizens match what was typed. Counted on to FEW at once: a list
+    that asks next whether they are few (search.listing) finds the answer kept — a
+    second count of a rare three-word name would read its longest word's entries again."""
+    return sharing_search(office_id, q, FEW) > COMMON
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -375,15 +375,13 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
     """Reading the filtered cases newest first until a page of the name is found would
     read all of the office's when the name is rare among them: a page well past what
     counting saw among the newest is read through the name's citizens when they are few
-    (citizens.FEW), or when it is estimated past SCAN_LIMIT filtered cases. Either way
-    the same cases in the same order: the pages agree."""
+    (citizens.FEW). Either way the same cases in the same order: the pages agree."""
     from bureau.domain import citizens
     from bureau.domain.cases import search
 
     monkeypatch.setattr(citizens, "COMMON", 2)  # the Petrovas are "many"
-    monkeypatch.setattr(citizens, "FEW", 2)  # and not few
+    monkeypatch.setattr(citizens, "FEW", 20)  # and few
     monkeypatch.setattr(search, "SCAN_BUDGET", 4)  # counting reads the 5 newest new cases
-    monkeypatch.setattr(search, "SCAN_LIMIT", 12)
     app.config["PAGE_SIZE"] = 2
     ways = []
     cases = search.cases
@@ -412,19 +410,17 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
     for _ in range(2):  # the newest Petrovas: assigned, outside the filter
         move_to(petrova(), Status.ASSIGNED, coordinator=coordinator, expert=expert)
     expected = [c.reference for c in [newest, *reversed(older)]]
+    all_pages = [expected[0:2], expected[2:4], expected[4:6], []]
     browser = signed_in(app, coordinator)
 
-    def pages(query):
+    def pages(query="?status=new&q=petrova"):
         ways.clear()
         found = [listed(browser, f"{query}&page={n}") for n in (1, 2, 3, 4)]
         return found, ways[:]
 
     # One Petrova among the five newest: pages 1 and 2 end among or near them (newest
-    # first); pages 3 and 4 well past them, estimated at 30 and 40 new cases (past
-    # SCAN_LIMIT: through the citizens).
-    found, used = pages("?status=new&q=petrova")
-    assert used == ["newest first", "newest first", "citizens", "citizens"]
-    assert found == [expected[0:2], expected[2:4], expected[4:6], []]
+    # first); pages 3 and 4 well past them (through the citizens).
+    assert pages() == (all_pages, ["newest first", "newest first", "citizens", "citizens"])
 
     token = accounts.issue_api_token(coordinator)
     db.session.commit()
@@ -439,25 +435,16 @@ def test_a_common_name_rare_among_the_filtered_cases_is_listed_through_its_citiz
     assert api(3, 2) == (expected[4:6], ["citizens"])
     assert api(1, 1) == (expected[0:1], ["newest first"])
 
-    # Past the page estimated cheap newest first, the name's citizens are read only if
-    # they are few.
-    monkeypatch.setattr(search, "SCAN_LIMIT", 1000)
-    found, used = pages("?status=new&q=petrova")
-    assert used == ["newest first"] * 4
-    assert found == [expected[0:2], expected[2:4], expected[4:6], []]
-    monkeypatch.setattr(citizens, "FEW", 20)
-    found, used = pages("?status=new&q=petrova")
-    assert used == ["newest first", "newest first", "citizens", "citizens"]
-    assert found == [expected[0:2], expected[2:4], expected[4:6], []]
+    # A name more than FEW citizens share stays newest first: through them costs more.
     monkeypatch.setattr(citizens, "FEW", 2)
-    monkeypatch.setattr(search, "SCAN_LIMIT", 12)
+    assert pages() == (all_pages, ["newest first"] * 4)
 
-    # None among the five newest: every page through the citizens, the same cases.
+    # None among the five newest: every page through the citizens if they are few.
     for _ in range(4):
         other()
-    found, used = pages("?status=new&q=petrova")
-    assert used == ["citizens"] * 4
-    assert found == [expected[0:2], expected[2:4], expected[4:6], []]
+    assert pages() == (all_pages, ["newest first"] * 4)
+    monkeypatch.setattr(citizens, "FEW", 20)
+    assert pages() == (all_pages, ["citizens"] * 4)
 
     # A filter of no more cases than counting reads: it read them all, newest first.
     move_to(other(), Status.IN_PROGRESS, coordinator=coordinator, expert=expert)

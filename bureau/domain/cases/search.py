@@ -108,11 +108,6 @@ def _matches(q: str, office_id: int | None, through_citizens: bool = False):
 # A search with filters counts among this many of the filtered cases, newest first, at
 # most; past them the list says "N+" (as it does past the cap), and typing more narrows.
 SCAN_BUDGET = 200
-# A list of a common name within filters reads the filtered cases newest first, checking
-# each one's citizen. Where what counting saw among the newest says the page would be
-# reached only past this many of them, the name's citizens' cases are read instead
-# (measured at a million cases; see listing).
-SCAN_LIMIT = 100_000
 
 
 def count(user: User, filters: CaseFilters, *, cap: int, today: date | None = None):
@@ -131,23 +126,21 @@ def listing(user: User, filters: CaseFilters, *, cap: int, rows: int, today: dat
     A common name within filters is listed by reading the filtered cases newest first:
     cheap when the page lies among or near the 201 newest that counting read, at the
     rate the name matched them. When it lies well past them (more than four times as
-    far), reaching `rows` could read all of the office's cases (100 ms at a million),
-    and the list goes through the name's citizens if that is estimated to read more than
-    SCAN_LIMIT filtered cases (always when none matched), or if no more than
-    citizens.FEW citizens share the name (at a million: "Иванова 0888" among the cases
-    in progress 100 → 50 ms; a deep page of a name 82,000 citizens share stays newest
-    first, where it takes 25 ms and through its citizens 180). A filter of no more than
-    SCAN_BUDGET cases keeps to the filter's index. Both ways give the same cases in the
-    same order: the pages agree whichever way each was found."""
+    far; always when none matched), reaching `rows` could read all of the office's cases
+    (100 ms at a million), and the list goes through the name's citizens if no more than
+    citizens.FEW share it: at a million, "Иванова 0888" among the cases in progress
+    100 → 50 ms. A name thousands share stays newest first: through its citizens a page
+    takes longer than reading the office (status × "Иван", 82,000 citizens, page 20:
+    25 ms newest first, 178 through them; category × "Петрова", 24,763, none among the
+    201 newest: 15 vs 59). A filter of no more than SCAN_BUDGET cases keeps to the
+    filter's index. Both ways give the same cases in the same order: the pages agree
+    whichever way each was found."""
     counted, newest, q = *_counted(user, filters, cap, today), filters.q.strip()
     rare = (
         newest is not None
         and newest.read > SCAN_BUDGET  # else counting read every filtered case: few
         and newest.matched * 4 < rows  # else the page is among or near the newest
-        and (
-            newest.matched * SCAN_LIMIT < rows * newest.read
-            or citizens.sharing_search(user.office_id, q, citizens.FEW) <= citizens.FEW
-        )
+        and citizens.sharing_search(user.office_id, q, citizens.FEW) <= citizens.FEW
     )
     return cases(user, filters, today, through_citizens=rare), counted
 
