@@ -11,6 +11,7 @@ from bureau.domain.cases import intake
 from bureau.domain.cases.intake import CitizenData, IntakeData
 from bureau.domain.clock import sofia_today
 from bureau.domain.statistics import Filters, Period, cube
+from bureau.domain.statistics.periods import half_number
 from bureau.domain.statistics.suppression import Count
 from bureau.extensions import db
 from bureau.models import Citizen, Inquiry, StatCube, StatRecord
@@ -231,6 +232,12 @@ def test_period_choices_and_their_previous_periods():
         Period.between(date(2026, 5, 1), date(2026, 4, 1))
     with pytest.raises(DomainError):
         Period.quarter(2026, 5)
+    assert [half_number(date(2026, m, d)) for m, d in ((1, 1), (6, 30), (7, 1), (12, 31))] == [
+        1,
+        1,
+        2,
+        2,
+    ]
 
 
 def test_erasing_personal_data_changes_no_published_figure(app):

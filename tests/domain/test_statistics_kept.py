@@ -14,6 +14,7 @@ from bureau.domain.clock import sofia_today
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.domain.statistics import Filters, Period, kept, monitoring, services, tables
+from bureau.domain.statistics.periods import half_number
 from bureau.extensions import db
 from bureau.models import ServiceRating, Settlement, Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -28,7 +29,7 @@ def this_year() -> Period:
 
 def this_half() -> Period:
     today = sofia_today()
-    return Period.half(today.year, 1 if today.month <= 6 else 2)
+    return Period.half(today.year, half_number(today))
 
 
 K = 3

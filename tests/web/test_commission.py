@@ -18,6 +18,7 @@ from bureau.domain.clock import sofia_today, utcnow
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.domain.statistics import records
+from bureau.domain.statistics.periods import half_number
 from bureau.extensions import db
 from bureau.models import Citizen, Event, Inquiry, Recommendation, Role, ServiceRating
 from tests.casework import make_coordinator, make_expert, move_to
@@ -258,7 +259,7 @@ def test_no_personal_data_reaches_any_statistics_page_or_download(client, login,
     )  # fmt: skip
     db.session.add(rating)
     db.session.commit()
-    half = f"year={sofia_today().year}&half={1 if sofia_today().month <= 6 else 2}"
+    half = f"year={sofia_today().year}&half={half_number(sofia_today())}"
     pages += ["/commission/services", "/commission/services?group=department",
               "/commission/monitoring", f"/services/KRS/report?{half}",
               f"/api/v1/public/services?office=KRS&{half}",

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from bureau.domain.clock import sofia_today
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
-from bureau.domain.statistics.periods import Period
+from bureau.domain.statistics.periods import Period, half_number
 from bureau.extensions import db
 from bureau.models import Recommendation, Role, ServiceRating
 from tests.factories import make_inquiry, make_office, make_user, without_adjustment
@@ -20,7 +20,7 @@ from tests.web.test_commission import cells_of, excel_rows
 
 
 def this_half() -> int:
-    return 1 if sofia_today().month <= 6 else 2
+    return half_number(sofia_today())
 
 
 COMMENT = "Служителката Пена Тайнова-Коментарна поиска 50 лв. на ръка"

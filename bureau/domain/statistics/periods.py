@@ -18,6 +18,11 @@ def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def half_number(day: date) -> int:
+    """The half-year a day falls in: 1 (January–June) or 2 (July–December)."""
+    return 1 if day.month <= 6 else 2
+
+
 def months_between(start: date, end: date) -> list[date]:
     months, current = [], month_start(start)
     while current < end:
@@ -86,7 +91,7 @@ class Period:
         """The half-years the period's months fall in, in order."""
         found = []
         for month in self.months:
-            half = Period.half(month.year, 1 if month.month <= 6 else 2)
+            half = Period.half(month.year, half_number(month))
             if half not in found:
                 found.append(half)
         return found

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bureau.domain import DomainError, settings
 from bureau.domain.clock import sofia_today
-from bureau.domain.statistics.periods import Period
+from bureau.domain.statistics.periods import Period, half_number
 from bureau.domain.statistics.tables import (
     PUBLIC_GROUPS,
     Dashboard,
@@ -100,7 +100,7 @@ def public_half(args) -> StatsQuery:
     """Office and half-year for the public services' figures: `year` and `half` (1 or 2);
     by default the last half-year that is over, whose figures no longer change."""
     today = sofia_today()
-    last = Period.half(today.year, 1 if today.month <= 6 else 2).previous()
+    last = Period.half(today.year, half_number(today)).previous()
     values = {key: args.get(key, "") for key in ("office", "year", "half", "from", "to")}
     if not values["year"] and not values["half"]:
         values["year"], values["half"] = str(last.start.year), last.code[-1]
@@ -129,7 +129,7 @@ def period_from(values: dict, today: date) -> Period:
         values["quarter"] = str(_integer(values.get("quarter"), (today.month - 1) // 3 + 1))
         return Period.quarter(year, int(values["quarter"]))
     if kind == "half":
-        values["half"] = str(_integer(values.get("half"), 1 if today.month <= 6 else 2))
+        values["half"] = str(_integer(values.get("half"), half_number(today)))
         return Period.half(year, int(values["half"]))
     return Period.year(year)
 
