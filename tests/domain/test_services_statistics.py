@@ -10,7 +10,7 @@ from bureau.domain.clock import sofia_today
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.domain.statistics import cube, monitoring, services
-from bureau.domain.statistics.periods import Period, half_number
+from bureau.domain.statistics.periods import Period
 from bureau.extensions import db
 from bureau.models import (
     PROBLEM_BITS,
@@ -25,8 +25,7 @@ from tests.factories import make_inquiry, make_office, without_adjustment
 
 
 def this_half() -> Period:
-    today = sofia_today()
-    return Period.half(today.year, half_number(today))
+    return Period.half_of(sofia_today())
 
 
 @pytest.fixture

@@ -238,6 +238,8 @@ def test_period_choices_and_their_previous_periods():
         2,
         2,
     ]
+    assert Period.half_of(date(2026, 6, 30)) == Period.half(2026, 1)
+    assert Period.half_of(date(2026, 7, 1)).code == "2026-H2"
 
 
 def test_erasing_personal_data_changes_no_published_figure(app):

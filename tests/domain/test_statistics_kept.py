@@ -14,7 +14,6 @@ from bureau.domain.clock import sofia_today
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
 from bureau.domain.statistics import Filters, Period, kept, monitoring, services, tables
-from bureau.domain.statistics.periods import half_number
 from bureau.extensions import db
 from bureau.models import ServiceRating, Settlement, Status
 from tests.casework import make_coordinator, make_expert, move_to
@@ -28,8 +27,7 @@ def this_year() -> Period:
 
 
 def this_half() -> Period:
-    today = sofia_today()
-    return Period.half(today.year, half_number(today))
+    return Period.half_of(sofia_today())
 
 
 K = 3

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bureau.domain.statistics import cube, services
 from bureau.domain.statistics.cube import Filters
-from bureau.domain.statistics.periods import Period, half_number
+from bureau.domain.statistics.periods import Period
 from bureau.domain.statistics.suppression import Cell, Count, publish
 from bureau.extensions import db
 from bureau.models import Office, Recommendation, RecommendationStatus
@@ -120,4 +120,4 @@ def _changes(office: Office, period: Period, current, k: int) -> list[Change]:
 
 def _half_before(day: date) -> Period:
     """The whole half-year before the one the day falls in."""
-    return Period.half(day.year, half_number(day)).previous()
+    return Period.half_of(day).previous()

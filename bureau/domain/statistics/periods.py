@@ -56,6 +56,11 @@ class Period:
         return cls(start, date(year + half // 2, 1 if half == 2 else 7, 1), "half")
 
     @classmethod
+    def half_of(cls, day: date) -> "Period":
+        """The half-year `day` falls in."""
+        return cls.half(day.year, half_number(day))
+
+    @classmethod
     def year(cls, year: int) -> "Period":
         return cls(date(_year(year), 1, 1), date(year + 1, 1, 1), "year")
 
@@ -91,7 +96,7 @@ class Period:
         """The half-years the period's months fall in, in order."""
         found = []
         for month in self.months:
-            half = Period.half(month.year, half_number(month))
+            half = Period.half_of(month)
             if half not in found:
                 found.append(half)
         return found

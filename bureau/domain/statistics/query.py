@@ -100,7 +100,7 @@ def public_half(args) -> StatsQuery:
     """Office and half-year for the public services' figures: `year` and `half` (1 or 2);
     by default the last half-year that is over, whose figures no longer change."""
     today = sofia_today()
-    last = Period.half(today.year, half_number(today)).previous()
+    last = Period.half_of(today).previous()
     values = {key: args.get(key, "") for key in ("office", "year", "half", "from", "to")}
     if not values["year"] and not values["half"]:
         values["year"], values["half"] = str(last.start.year), last.code[-1]
