@@ -55,6 +55,16 @@ def test_a_service_page_says_term_fee_provider_and_basis(client, kresna):
     assert "в деня на заявяването" in client.get(f"/services/KRS/{code}").text
 
 
+def test_a_term_of_one_working_day_is_said_in_the_singular(client, kresna):
+    register.save(kresna, ServiceData(name="Справка", code="note", term_days=1), actor=None)
+    db.session.commit()
+    for path in ("/services/KRS/note", "/services/KRS", "/services/KRS/note/poster"):
+        page = client.get(path).text
+        assert "1 работен ден" in page and "1 работни дни" not in page, path
+    client.post("/language", data={"language": "en", "next": "/services/KRS/note"})
+    assert "1 working day<" in client.get("/services/KRS/note").text
+
+
 def test_the_poster_carries_the_configured_address_not_the_hosts(client, kresna):
     poster = client.get("/services/KRS/sketch/poster", headers={"Host": "evil.example"})
     # A forged Host is refused before any page (trusted hosts); the real one gets the poster.

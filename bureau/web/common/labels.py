@@ -8,6 +8,7 @@ from babel.numbers import format_decimal as babel_format_decimal
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import or_, select
 
 from bureau.domain.statistics.suppression import Cell
@@ -212,6 +213,13 @@ def label(mapping: dict, code) -> str:
     return str(mapping.get(code, code)) if code else ""
 
 
+def working_days(n: int, short: bool = False) -> str:
+    """A term in working days: "1 работен ден", "5 работни дни" ("5 раб. дни" short)."""
+    if short:
+        return ngettext("%(num)d раб. ден", "%(num)d раб. дни", n)
+    return ngettext("%(num)d работен ден", "%(num)d работни дни", n)
+
+
 def role_label(role) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -239,6 +247,7 @@ def template_globals() -> dict:
         "evidence_problem_label": lambda c: label(EVIDENCE_PROBLEMS, c),
         "evidence_state_label": lambda c: label(EVIDENCE_STATE_LABELS, c),
         "action_status_label": lambda c: label(ACTION_STATUS_LABELS, c),
+        "working_days": working_days,
     }
 
 
