@@ -184,6 +184,24 @@ def test_sorting_by_due_date_received_and_reference(app, coordinator):
     assert listed(browser, "?sort=nonsense") == [b.reference, c.reference, a.reference]
 
 
+def sort_link(page: str, header: str) -> str:
+    """The sort a column header's link asks for."""
+    found = re.search(rf'sort=(-?\w+)[^"]*">{header}', page)
+    assert found, header
+    return found.group(1)
+
+
+def test_the_deadline_header_sorts_the_most_urgent_first_and_then_turns_round(app, coordinator):
+    browser = signed_in(app, coordinator)
+    make_inquiry()
+    page = browser.get("/cases/").text  # newest received first
+    assert sort_link(page, "Срок") == "due"  # the nearest deadline first
+    assert sort_link(page, "Номер") == "-reference"
+    assert sort_link(browser.get("/cases/?sort=due").text, "Срок") == "-due"
+    assert sort_link(browser.get("/cases/?sort=-due").text, "Срок") == "due"
+    assert sort_link(browser.get("/cases/?sort=-reference").text, "Номер") == "reference"
+
+
 def test_sort_links_keep_the_filters(app, coordinator):
     make_inquiry(category="health")
     page = signed_in(app, coordinator).get("/cases/?category=health&sort=due").text
