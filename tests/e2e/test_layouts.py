@@ -132,3 +132,16 @@ def test_chart_labels_are_legible_or_the_table_stands_in(new_page, log_in, staff
         expect(page.locator("#table-category_month")).to_be_visible()  # ...its table instead
     else:
         assert sizes and min(sizes) >= 12, sizes
+
+
+def test_a_printed_case_shows_the_case_not_the_buttons_and_forms(new_page, log_in, staff):
+    page = new_page(viewport=(1024, 768))
+    log_in(page, staff[Role.COORDINATOR])
+    page.goto(f"/cases/{staff['case']}")
+    expect(page.locator("#enter-paper-feedback")).to_be_visible()
+    expect(page.locator("#evidence summary")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("h1")).to_contain_text(staff["case"])
+    expect(page.get_by_text("Параскева Константинова-Хаджипопова").first).to_be_visible()
+    for control in ("#enter-paper-feedback", "#evidence", "#assign-panel"):
+        expect(page.locator(control)).to_be_hidden()

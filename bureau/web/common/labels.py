@@ -5,10 +5,9 @@ from datetime import date
 from functools import lru_cache
 
 from babel.numbers import format_decimal as babel_format_decimal
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import or_, select
 
 from bureau.domain.statistics.suppression import Cell
