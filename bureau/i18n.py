@@ -42,7 +42,17 @@ def format_moment(value: datetime | None) -> str:
     return in_sofia(value).strftime("%d.%m.%Y %H:%M")
 
 
+def in_sentence(label: str) -> str:
+    """A label written inside a sentence: its first letter small, unless the first word
+    is an abbreviation ("Пенсии и ТЕЛК" → "пенсии и ТЕЛК", "NGO" stays)."""
+    text = str(label)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -57,3 +57,19 @@ def test_public_home_switches_to_english(client):
     assert (
         "The PIN has 6 digits" in client.post("/status", data={"reference": "x", "pin": "1"}).text
     )
+
+
+def test_who_helps_names_the_fields_in_a_sentence_keeping_abbreviations(client):
+    from bureau.i18n import in_sentence
+    from tests.casework import make_expert
+
+    assert [in_sentence(s) for s in ("Местни данъци", "Пенсии и ТЕЛК", "NGO", "", "E-mail")] == [
+        "местни данъци", "пенсии и ТЕЛК", "NGO", "", "e-mail",
+    ]  # fmt: skip
+    office = make_office()
+    make_expert(office, categories=("pensions_disability", "local_taxes"))
+    db.session.commit()
+    page = client.get("/").text
+    assert "пенсии и ТЕЛК" in page and "местни данъци и такси" in page
+    client.post("/language", data={"language": "en", "next": "/"})
+    assert "pensions and disability assessment (TELK)" in client.get("/").text
