@@ -145,3 +145,24 @@ def test_a_printed_case_shows_the_case_not_the_buttons_and_forms(new_page, log_i
     expect(page.get_by_text("Параскева Константинова-Хаджипопова").first).to_be_visible()
     for control in ("#enter-paper-feedback", "#evidence", "#assign-panel"):
         expect(page.locator(control)).to_be_hidden()
+
+
+def test_on_a_phone_each_case_of_the_list_shows_its_facts_without_scrolling_across(
+    new_page, log_in, staff
+):
+    page = new_page(viewport=(360, 740), is_mobile=True, has_touch=True)
+    log_in(page, staff[Role.COORDINATOR])
+    page.goto("/cases/?expert=")
+    row = page.locator("tbody tr", has_text=staff["case"])
+    facts = {"Срок": "", "Експерт": "Светослава Христова-Попиванова",
+             "Гражданин": "Параскева Константинова-Хаджипопова"}  # fmt: skip
+    cells = [row.locator("td").first] + [row.locator(f'td[data-label="{f}"]') for f in facts]
+    for cell, text in zip(cells, [staff["case"], *facts.values()], strict=True):
+        expect(cell).to_be_visible()
+        expect(cell).to_contain_text(text)
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (text, box)
+    # Each fact under its own line: the deadline, expert and citizen one above the other.
+    tops = [cell.bounding_box()["y"] for cell in cells[1:]]
+    assert tops == sorted(tops) and len(set(tops)) == 3, tops
+    expect(page.locator("thead a.sort-link", has_text="Срок")).to_be_visible()
