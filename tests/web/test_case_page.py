@@ -306,6 +306,30 @@ def test_stale_reply_keeps_the_typed_text_and_can_then_be_saved(app, people):
     assert case.public_reply == typed
 
 
+@pytest.mark.parametrize("version", ["-1", "abc", "1.0", "9" * 30, " "])
+@pytest.mark.parametrize("action", ["reply", "transition", "assign", "service"])
+def test_a_version_that_is_no_version_is_refused_not_left_unchecked(app, people, action, version):
+    case = move_to(make_inquiry(), Status.IN_PROGRESS, **people)
+    data = {"body": "Отговор от остаряло копие.", "to": "waiting", "reason": "Чакаме документ.",
+            "expert": people["expert"].id, "service": ""}  # fmt: skip
+    before = case.version
+    response = signed_in(app, people["coordinator"]).post(
+        url(case, action), data={**data, "version": version}
+    )
+    assert response.status_code == 400
+    assert "version" in response.text
+    db.session.refresh(case)
+    assert case.version == before and case.public_reply is None
+
+
+def test_a_form_without_a_version_is_not_checked_as_the_apis(app, people):
+    case = move_to(make_inquiry(), Status.IN_PROGRESS, **people)
+    response = signed_in(app, people["expert"]).post(url(case, "reply"), data={"body": "Добре."})
+    assert response.status_code == 303
+    db.session.refresh(case)
+    assert case.public_reply == "Добре."
+
+
 def test_notes_never_conflict(app, people):
     case = move_to(make_inquiry(), Status.IN_PROGRESS, **people)
     expert_browser = signed_in(app, people["expert"])

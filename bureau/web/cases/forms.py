@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from bureau.domain import taxonomy
 from bureau.domain.cases import feedback
 from bureau.domain.text import MAX_TEXT
+from bureau.web.common import params
 from bureau.web.common.feedback_forms import NOT_ANSWERED, SOLVED, YES_NO, FeedbackForm
 from bureau.web.common.forms import LongText, problems_field, service_choices, service_field
 from bureau.web.common.labels import CONTACT_LABELS, EVIDENCE_PROBLEMS, OUTCOME_LABELS
@@ -20,8 +21,10 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        value = self.version.data or ""
-        return int(value) if value.isdigit() else None
+        """The version of the case the form was filled in on. Every page sends it; one not
+        sent is not checked (as the API's optional `version`), one that is no version is a
+        400: skipping the check for it would let a stale copy overwrite newer work."""
+        return params.integer(self.version.data, "version", minimum=0, maximum=params.MAX_ID)
 
 
 class AssignForm(VersionedForm):
