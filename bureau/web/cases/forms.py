@@ -24,7 +24,7 @@ class VersionedForm(FlaskForm):
         """The version of the case the form was filled in on. Every page sends it; one not
         sent is not checked (as the API's optional `version`), one that is no version is a
         400: skipping the check for it would let a stale copy overwrite newer work."""
-        return params.integer(self.version.data, "version", minimum=0, maximum=params.MAX_ID)
+        return params.version(self.version.data)
 
 
 class AssignForm(VersionedForm):

@@ -32,7 +32,7 @@ STATUS_LABELS = RECOMMENDATION_STATUS
 
 
 def _version(form) -> int:
-    return params.integer(form.version.data, "version", minimum=0, maximum=params.MAX_ID, default=0)
+    return params.version(form.version.data, default=0)
 
 
 def _load(recommendation_id: int, permission: str = "stats.view"):

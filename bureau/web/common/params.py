@@ -119,6 +119,12 @@ def integer(value, name: str, *, minimum: int, maximum: int, default: int | None
     return int(text)
 
 
+def version(value, default: int | None = None) -> int | None:
+    """The version of a record a form was filled in on (optimistic locking): 0 … 2**31-1;
+    not sent gives `default`; anything else is a 400 naming it, never a check skipped."""
+    return integer(value, "version", minimum=0, maximum=MAX_ID, default=default)
+
+
 def search_words(args=None, *, name: str = "q", limit: int = 200) -> str:
     """What was typed into a search box, trimmed; longer than `limit` is a 400 (nobody
     types a page of text to search), and so is U+FFFD, what bytes that are not UTF-8

@@ -103,7 +103,7 @@ def reject(item_id: int):
 
 
 def _version(form) -> int:
-    return params.integer(form.version.data, "version", minimum=0, maximum=params.MAX_ID, default=0)
+    return params.version(form.version.data, default=0)
 
 
 def _page(item: EvidenceItem, *, form=None, approve_form=None, reject_form=None):
