@@ -171,6 +171,14 @@ def test_a_national_network_has_numbered_offices_and_ten_years(app, flask):
     assert flask("demo", "load", "--network", "--offices", "4").exit_code != 0
 
 
+@pytest.mark.parametrize("cases", ["-1", "50000001", "10" + "0" * 29, "many"])
+def test_a_number_of_cases_out_of_range_is_refused_before_anything_is_written(app, flask, cases):
+    result = flask("demo", "load", "--cases", cases)
+    assert result.exit_code == 2 and "--cases" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert db.session.scalar(select(func.count()).select_from(Inquiry)) == 0
+
+
 def test_the_demo_answers_load_once_through_the_library(app, flask):
     assert flask("demo", "load").exit_code == 0
     assert flask("demo", "load").exit_code == 0  # a second load adds nothing

@@ -50,8 +50,20 @@ def demo_password(role: Role) -> str:
     return f"{role.value}-demo-2026"
 
 
+# Four times a national network's ten years: enough for any bench, and a typo of a few
+# more digits is refused at once rather than running for days.
+MAX_CASES = 50_000_000
+
+
 @demo_cli.command("load")
-@click.option("--cases", "n_cases", default=0, show_default=True, help="Inquiries to add.")
+@click.option(
+    "--cases",
+    "n_cases",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, MAX_CASES),
+    help="Inquiries to add (a national network's ten years are about 13 million).",
+)
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
 @click.option(
     "--network",
