@@ -109,8 +109,7 @@ def create_user(
     email = emails.parse(email).normalized.lower()
     if get_user_by_email(email) is not None:
         raise DomainError(_l("Вече има потребител с този e-mail."), "email")
-    if office is None and role != Role.ADMIN:
-        raise DomainError(_l("Изберете офис за този потребител."), "office")
+    _check_office(role, office)
     check_password_policy(password, email=email)
     user = User(
         email=email,
@@ -191,6 +190,14 @@ def reset_password(user: User, *, new: str, hash_method: str = "scrypt") -> None
     end_sessions(user)
 
 
+def _check_office(role: Role, office: Office | None) -> None:
+    """Every role works in an office but the administrator, who serves them all."""
+    if office is None and role != Role.ADMIN:
+        raise DomainError(_l("Изберете офис за този потребител."), "office")
+    if office is not None and role == Role.ADMIN:
+        raise DomainError(_l("Администраторът не е към офис: оставете офиса празен."), "office")
+
+
 def update_user(
     user: User,
     *,
@@ -203,8 +210,7 @@ def update_user(
 ) -> None:
     """The administrator edits an account; deactivation ends its sessions at once."""
     role = Role(role)
-    if office is None and role != Role.ADMIN:
-        raise DomainError(_l("Изберете офис за този потребител."), "office")
+    _check_office(role, office)
     if (
         user.role == Role.ADMIN
         and user.active

@@ -83,7 +83,15 @@ def test_staff_need_an_office_but_an_administrator_does_not(app):
     with pytest.raises(DomainError) as refused:
         create(role=Role.EXPERT, office=None)
     assert refused.value.field == "office"
-    assert create(role=Role.ADMIN, office=None).office is None
+    admin = create(role=Role.ADMIN, office=None)
+    assert admin.office is None
+    with pytest.raises(DomainError) as refused:  # nor has one (the CLI's --office took one)
+        create(email="admin2@kresna.test", role=Role.ADMIN, office=make_office())
+    assert refused.value.field == "office"
+    expert = create(email="expert@kresna.test", role=Role.EXPERT, office=make_office("STR"))
+    with pytest.raises(DomainError):
+        accounts.update_user(expert, name="Е", role=Role.ADMIN, office=expert.office,
+                             active=True, language="bg")  # fmt: skip
 
 
 def test_create_user_applies_the_password_policy(app):
