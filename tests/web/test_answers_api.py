@@ -18,6 +18,11 @@ LIST = "/api/v1/public/answers"
 
 
 @pytest.fixture
+def app_config():
+    return {"PUBLIC_URL": "https://bureau.kresna.bg"}
+
+
+@pytest.fixture
 def kresna(app):
     office = make_office("KRS", municipality="Кресна")
     register.save(office, ServiceData(name="Издаване на скица", code="sketch"), actor=None)
@@ -42,7 +47,8 @@ def test_the_list_gives_each_live_answer_with_its_review_date_and_address(client
         "categories": ["property_land"],
         "services": ["sketch"],
         "last_reviewed": in_sofia(answer.live.created_at).date().isoformat(),
-        "url": f"http://localhost/handbook/KRS/{answer.id}",
+        # The configured public address, as every citizen's link; never the request's Host.
+        "url": f"https://bureau.kresna.bg/handbook/KRS/{answer.id}",
     }
     assert response.json["office"]["code"] == "KRS"
 

@@ -8,7 +8,7 @@ Anonymous GETs; no token is read. Only approved, live versions, as on /handbook
 from flask import jsonify, request, url_for
 
 from bureau.database import from_replica
-from bureau.domain import taxonomy
+from bureau.domain import notifications, taxonomy
 from bureau.domain.answers import handbook as book
 from bureau.domain.answers.text import render
 from bureau.permissions import public
@@ -100,9 +100,9 @@ def _summary(office, entry: book.Entry) -> dict:
         "categories": content.categories,
         "services": content.services if entry.own else [],
         "last_reviewed": entry.reviewed.isoformat() if entry.reviewed else None,
-        "url": url_for(
-            "public.handbook_answer", office_code=office.code, answer_id=entry.id, _external=True
-        ),
+        # The public site's address as configured, as every citizen's link: never the Host.
+        "url": notifications.public_url()
+        + url_for("public.handbook_answer", office_code=office.code, answer_id=entry.id),
     }
 
 
