@@ -14,6 +14,12 @@ def one_line_break(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def one_line(value: str | None) -> str:
+    """A name or a title: one line, its spaces single (a line break, a tab or a run of
+    spaces pasted into it becomes one space)."""
+    return " ".join((value or "").split())
+
+
 def checked(value: str | None, field: str, *, required=None) -> str:
     """The text stripped; a DomainError on the field if it is missing (when `required`
     gives the message) or longer than MAX_TEXT."""

@@ -183,6 +183,14 @@ def test_long_cyrillic_name_is_stored_with_a_search_key_that_fits(app):
     assert all(len(token.token) <= token_length for token in inquiry.citizen.tokens)
 
 
+def test_a_name_pasted_over_lines_is_stored_on_one(app):
+    inquiry, _pin = log(data(citizen={"name": " Мария\r\nИванова\t Петрова "}))
+    assert inquiry.citizen.name == "Мария Иванова Петрова"
+    db.session.commit()
+    no_name = data(citizen={"name": "\r\n\t "})
+    assert refused_after(no_name, inquiry.office).field == "name"  # no name at all
+
+
 # --- reference and PIN -----------------------------------------------------------------
 
 

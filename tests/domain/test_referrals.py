@@ -248,6 +248,8 @@ def test_national_institutions_are_shared_and_kept_by_the_administrator(case, pe
         institutions.save(institutions.InstitutionData(name="X", email="not an address"),
                           office_id=None, actor=admin)  # fmt: skip
     assert refused.value.field == "email"
+    pasted = institutions.InstitutionData(name="НОИ\r\nБлагоевград", kind="social_assistance")
+    assert institutions.save(pasted, office_id=None, actor=admin).name == "НОИ Благоевград"
 
 
 def test_statistics_count_codes_and_suppress_small_cells(case, noi, people):

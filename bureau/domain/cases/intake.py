@@ -148,6 +148,7 @@ def _validate_citizen(data: IntakeData, office: Office) -> None:
         raise DomainError(
             _l("Въведете име, телефон или e-mail — или отбележете анонимно запитване."), "name"
         )
+    citizen.name = text.one_line(citizen.name)
     if len(citizen.name) > 200 or len(citizen.phone) > 40:
         raise DomainError(_l("Данните за контакт са твърде дълги."), "name")
     citizen.phone = citizens.normalise_phone(citizen.phone)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
 from bureau.domain import DomainError, audit, emails
-from bureau.domain.text import checked
+from bureau.domain.text import checked, one_line
 from bureau.domain.transliteration import to_latin
 from bureau.extensions import db
 from bureau.models import INSTITUTION_KINDS, Institution, Role, User
@@ -49,7 +49,7 @@ def save(
     institution: Institution | None = None,
 ) -> Institution:
     """Add an institution (to the office, or national with office_id None), or change one."""
-    name = checked(data.name, "name", required=_l("Въведете наименованието."))
+    name = checked(one_line(data.name), "name", required=_l("Въведете наименованието."))
     if len(name) > 200:
         raise DomainError(_l("Наименованието е твърде дълго."), "name")
     if data.kind not in INSTITUTION_KINDS:
