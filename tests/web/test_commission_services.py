@@ -73,7 +73,7 @@ def test_the_services_view_shows_each_services_figures_with_small_ones_hidden(
     ratings = cells_of(page.text, "service_ratings")
     assert ratings[1] == "5" and ratings[4] == "5"  # five 2s and five 5s
     lines = re.search(r'<table[^>]*id="service-lines".*?</table>', page.text, re.S)[0]
-    assert "75,0 %" in lines  # 6 of 8 late
+    assert "75,0&nbsp;%" in lines  # 6 of 8 late
     assert "3,50" in lines  # the average of five 2s and five 5s
     assert COMMENT not in page.text
 
@@ -136,7 +136,7 @@ def test_the_monitoring_report_equals_the_view_and_names_the_recommendation(
     assert "Скиците — в законовия срок" in page.text
     assert "Метод" in page.text and "±2" in page.text
     top = re.search(r'<table[^>]*id="monitoring-top".*?</table>', page.text, re.S)[0]
-    assert "Издаване на скица" in top and "75,0 %" in top
+    assert "Издаване на скица" in top and "75,0&nbsp;%" in top
     view = client.get("/commission/services.json").json
     report = client.get("/commission/monitoring.json").json
     assert report["tables"]["service_problems"] == view["tables"]["service_problems"]
@@ -162,7 +162,7 @@ def test_the_public_report_card_and_its_data_never_carry_a_comment(client, monit
     args = f"year={sofia_today().year}&half={this_half()}"
     page = client.get(f"/services/KRS/report?{args}")
     assert page.status_code == 200
-    assert "Издаване на скица" in page.text and "75,0 %" in page.text
+    assert "Издаване на скица" in page.text and "75,0&nbsp;%" in page.text
     data = client.get(f"/api/v1/public/services?office=KRS&{args}").json
     sketch = next(s for s in data["services"] if s["code"] == "sketch")
     assert sketch["inquiries"] == {"count": 8, "suppressed": False}

@@ -164,7 +164,7 @@ def test_the_coordinator_reads_the_ratings_and_comments_the_administrator_the_fi
     login_as(Role.COORDINATOR, office=offices[0])
     page = " ".join(client.get(f"/admin/services/{own.id}").text.split())
     assert 'Оценки</dt><dd class="col-5">2</dd>' in page
-    assert "3,5" in page and "50 %" in page
+    assert "3,5" in page and "50&nbsp;%" in page
     assert "Служителят ме върна два пъти." in page
     admin = app.test_client()
     admin_user = make_user(Role.ADMIN)
