@@ -293,6 +293,8 @@ def test_each_act_reads_as_a_bulgarian_sentence_with_names_linked(client, login_
     audit.record("case.change", actor=ivan, obj=("inquiry", "KRS-2026-00042"),
                  details={"step": "transition"})  # fmt: skip
     audit.record("privacy.purge", actor=None, details={"cases": 3, "months": 24})
+    for table in ("services", "funder", "channel"):
+        audit.record("stats.export", actor=ivan, details={"format": "csv", "table": table})
     db.session.commit()
     page = client.get("/admin/audit/").text
     rows = " | ".join(row_texts(page))
@@ -303,9 +305,12 @@ def test_each_act_reads_as_a_bulgarian_sentence_with_names_linked(client, login_
         "Главна Администраторка промени потребител Мария Стоянова: роля „Приемна“, активен",
         "Иван Петров промени случай KRS-2026-00042: смяна на статуса",
         "Системата анонимизира 3 случая с изтекъл срок за съхранение (24 месеца)",
+        "Иван Петров изтегли статистика (CSV): услуги на общината",
+        "Иван Петров изтегли статистика (CSV): отчет за финансиращия",
+        "Иван Петров изтегли статистика (CSV): Запитвания по канал",
     ):
         assert sentence in rows, sentence
-    for raw in ("results=3001", "search=False", "user ", "page=1", "inquiry KRS"):
+    for raw in ("results=3001", "search=False", "user ", "page=1", "inquiry KRS", ": funder"):
         assert raw not in rows, raw
     assert f'href="/admin/users/{ivan.id}"' in page
     assert f'href="/admin/users/{maria.id}"' in page

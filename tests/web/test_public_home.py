@@ -73,3 +73,16 @@ def test_who_helps_names_the_fields_in_a_sentence_keeping_abbreviations(client):
     assert "пенсии и ТЕЛК" in page and "местни данъци и такси" in page
     client.post("/language", data={"language": "en", "next": "/"})
     assert "pensions and disability assessment (TELK)" in client.get("/").text
+
+
+def test_each_office_with_a_register_of_services_links_to_it(client):
+    from bureau.domain.services import register
+    from bureau.domain.services.register import ServiceData
+
+    kresna, strumyani = make_office(), make_office("STR", municipality="Струмяни")
+    register.save(kresna, ServiceData(name="Издаване на скица", code="sketch"), actor=None)
+    register.save(strumyani, ServiceData(name="Стара", code="old", active=False), actor=None)
+    db.session.commit()
+    page = client.get("/").text
+    assert 'href="/services/KRS"' in page and "Услуги на община Кресна" in page
+    assert 'href="/services/STR"' not in page  # nothing active to show there

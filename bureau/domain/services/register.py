@@ -173,6 +173,12 @@ def search_text(service: Service) -> str:
     return " ".join(" ".join(names).split())
 
 
+def offices_offering() -> set[int]:
+    """The offices whose register lists at least one active service (the public home
+    links only to those)."""
+    return set(db.session.scalars(select(Service.office_id).where(Service.active).distinct()))
+
+
 def published(office_code: str, code: str | None = None):
     """The public site's view: an office and its active services by name (None if the
     office does not exist), or with `code` that one active service (None if it is not

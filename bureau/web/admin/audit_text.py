@@ -77,6 +77,14 @@ STEPS = {
     "refer": _l("насочване към институция"),
     "upload": _l("прикачен файл"),
 }
+# The statistics downloads that are not one table of the dashboard (TITLES has those).
+EXPORTS = {
+    "services": _l("услуги на общината"),
+    "departments": _l("услуги по звена"),
+    "monitoring": _l("мониторинг на услугите за полугодието"),
+    "yearly": _l("годишен отчет"),
+    "funder": _l("отчет за финансиращия"),
+}
 HOW = {"totp": _l(" с код от приложение"), "recovery": _l(" с код за възстановяване")}
 
 
@@ -135,7 +143,9 @@ def _details(details: dict) -> dict:
         "months": _thousands(_int(details.get("months"))),
         "step": str(STEPS.get(details.get("step"), details.get("step") or "—")),
         "format": str(details.get("format") or "—").upper(),
-        "table": str(TITLES.get(table, table)) if table not in (None, "all") else _("всички"),
+        "table": str(TITLES.get(table) or EXPORTS.get(table, table))
+        if table not in (None, "all")
+        else _("всички"),
         "how": str(HOW.get(details.get("mfa"), "")),
         "filtered": _(" (филтриран)") if details.get("filtered") else "",
         "role": str(ROLE_LABELS.get(details.get("role"), details.get("role") or "—")),

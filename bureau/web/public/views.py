@@ -8,6 +8,7 @@ from flask_login import current_user
 from bureau import database
 from bureau.domain import clock, notifications, offices, recommendations, taxonomy
 from bureau.domain.cases import online, queues
+from bureau.domain.services import register
 from bureau.domain.statistics.query import public_query, public_tables
 from bureau.extensions import csrf, db
 from bureau.models import Role, utcnow
@@ -42,6 +43,7 @@ def _public_home():
         offices=online.offices_for_public(),
         categories=[c for c in taxonomy.categories() if c.active],
         experts=online.public_experts(),
+        with_services=register.offices_offering(),
     )
 
 
