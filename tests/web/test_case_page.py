@@ -215,7 +215,8 @@ def test_internal_note_is_marked_as_internal_and_kept_out_of_the_public_reply(ap
                                            "version": case.version})  # fmt: skip
     db.session.refresh(case)
     assert case.public_reply == "До гражданина."
-    kinds = [e.kind for e in db.session.query(Event).filter_by(inquiry_id=case.id)]
+    events = db.session.query(Event).filter_by(inquiry_id=case.id).order_by(Event.id)
+    kinds = [e.kind for e in events]
     assert kinds[-2:] == [EventKind.NOTE, EventKind.REPLY]
 
 
