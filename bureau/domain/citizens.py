@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, event, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from bureau.domain import DomainError
+from bureau.domain.text import one_line
 from bureau.domain.transliteration import name_tokens, phone_key
 from bureau.extensions import db
 from bureau.models import Citizen, CitizenToken
@@ -24,7 +25,7 @@ FOREIGN_DIGITS = range(8, 16)
 def normalise_phone(text: str | None) -> str:
     """The number as typed, spaces tidied; "" if none. Refused with a message in Bulgarian:
     letters and other signs, and numbers with too few or too many digits."""
-    phone = " ".join((text or "").split())
+    phone = one_line(text)
     if not phone:
         return ""
     if not PHONE_SIGNS.match(phone):

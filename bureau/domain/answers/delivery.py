@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from bureau.domain import DomainError, audit, notifications
 from bureau.domain.answers import library, text
+from bureau.domain.text import one_line
 from bureau.models import Answer, Inquiry, Office, User
 
 EXCERPT = 200  # characters of an answer shown in a list of suggestions
@@ -40,7 +41,7 @@ def as_text(answer: Answer, office: Office | None, locale: str = "bg") -> str:
 
 def excerpt(answer: Answer, locale: str = "bg") -> str:
     """The start of the live answer, in one line, for a list of suggestions."""
-    words = " ".join(text.plain(library.live(answer).text(locale)).split())
+    words = one_line(text.plain(library.live(answer).text(locale)))
     return words if len(words) <= EXCERPT else words[: EXCERPT - 1].rstrip() + "…"
 
 

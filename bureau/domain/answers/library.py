@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError, audit, notifications, taxonomy
 from bureau.domain.services import register
+from bureau.domain.text import one_line
 from bureau.domain.transliteration import search_key
 from bureau.extensions import db
 from bureau.models import (
@@ -191,7 +192,7 @@ def set_local_part(answer: Answer, office: Office, text: str, *, actor: User) ->
 
 
 def _checked(office: Office, data: AnswerData) -> dict:
-    values = {key: " ".join((getattr(data, key) or "").split()) for key in LIMITS}
+    values = {key: one_line(getattr(data, key)) for key in LIMITS}
     if not values["title"]:
         raise DomainError(_l("Напишете заглавие на отговора."), "title")
     for key, limit in LIMITS.items():

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from bureau.domain import DomainError, audit
+from bureau.domain.text import one_line
 from bureau.extensions import db
 from bureau.models import Attachment, Event, EventKind, Inquiry, User
 
@@ -98,7 +99,7 @@ def display_name(filename: str) -> str:
     """The name a file is shown and downloaded under: its last part, without control
     characters (a terminal escape or a line break has no place in a header or a page)."""
     name = "".join(" " if unicodedata.category(c) == "Cc" else c for c in Path(filename).name)
-    return " ".join(name.split())[:255] or "file"
+    return one_line(name)[:255] or "file"
 
 
 def for_case(case: Inquiry, attachment_id: int) -> Attachment | None:

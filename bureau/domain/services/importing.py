@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from bureau.domain import DomainError, audit, taxonomy
 from bureau.domain.services import register
 from bureau.domain.services.register import ServiceData
+from bureau.domain.text import one_line
 from bureau.models import Office, User
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -197,7 +198,7 @@ def read(filename: str, content: bytes) -> tuple[list[tuple[int, dict[str, str]]
     header = next(rows, None)
     if not header:
         raise BadFile(_l("Файлът е празен."))
-    keys = [HEADINGS.get(" ".join(str(h or "").split()).casefold()) for h in header]
+    keys = [HEADINGS.get(one_line(str(h or "")).casefold()) for h in header]
     if "name" not in keys:
         raise BadFile(_l("Няма колона „name“ (наименование) на първия ред."))
     ignored = [str(h) for h, key in zip(header, keys, strict=True) if key is None and h]

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from bureau.domain import DomainError, audit, taxonomy
+from bureau.domain.text import one_line
 from bureau.domain.transliteration import search_key, to_latin
 from bureau.extensions import db
 from bureau.models import Office, Service, ServiceKind, User
@@ -44,7 +45,7 @@ class ServiceData:
 def checked(data: ServiceData, *, categories: set[str] | None = None) -> ServiceData:
     """The data trimmed and checked; a DomainError names the first field in error.
     `categories`: the taxonomy's codes, when the caller holds them (an import)."""
-    text = {key: " ".join((getattr(data, key) or "").split()) for key in LIMITS}
+    text = {key: one_line(getattr(data, key)) for key in LIMITS}
     if not text["name"]:
         raise DomainError(_l("Въведете наименованието на услугата."), "name")
     for key, limit in LIMITS.items():
@@ -170,7 +171,7 @@ def search_text(service: Service) -> str:
     """What a service picker matches typed text against, in lower case: the name as written,
     its Latin transliteration and the English name, so `скица` and `skitsa` both find it."""
     names = [service.name.lower(), search_key(service.name) or "", service.name_en.lower()]
-    return " ".join(" ".join(names).split())
+    return one_line(" ".join(names))
 
 
 def offices_offering() -> set[int]:
