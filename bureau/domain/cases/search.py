@@ -135,12 +135,12 @@ def listing(user: User, filters: CaseFilters, *, cap: int, rows: int, today: dat
     201 newest: 15 vs 59). A filter of no more than SCAN_BUDGET cases keeps to the
     filter's index. Both ways give the same cases in the same order: the pages agree
     whichever way each was found."""
-    counted, newest, q = *_counted(user, filters, cap, today), filters.q.strip()
+    counted, newest = _counted(user, filters, cap, today)
     rare = (
         newest is not None
         and newest.read > SCAN_BUDGET  # else counting read every filtered case: few
         and newest.matched * 4 < rows  # else the page is among or near the newest
-        and citizens.sharing_search(user.office_id, q, citizens.FEW) <= citizens.FEW
+        and citizens.sharing_search(user.office_id, filters.q.strip(), citizens.FEW) <= citizens.FEW
     )
     return cases(user, filters, today, through_citizens=rare), counted
 
