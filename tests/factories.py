@@ -58,7 +58,7 @@ def make_inquiry(office: Office | None = None, *, actor: User | None = None, **f
     from bureau.domain.cases.intake import CitizenData, IntakeData
 
     office = office or make_office()
-    citizen = fields.pop("citizen", None)
+    citizen, now = fields.pop("citizen", None), fields.pop("now", None)
     if isinstance(citizen, dict):
         citizen = CitizenData(**citizen)
     data = IntakeData(
@@ -69,7 +69,7 @@ def make_inquiry(office: Office | None = None, *, actor: User | None = None, **f
         citizen=citizen or CitizenData(),
         **fields,
     )
-    inquiry, pin = intake.log_inquiry(data, office=office, actor=actor)
+    inquiry, pin = intake.log_inquiry(data, office=office, actor=actor, now=now)
     db.session.commit()
     inquiry.pin = pin
     return inquiry

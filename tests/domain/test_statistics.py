@@ -394,23 +394,60 @@ def test_percentiles_are_continuous_like_percentile_cont():
 
 def test_a_running_year_is_compared_with_the_same_months_of_the_year_before(app):
     log(6, on=date(2025, 3, 10))
-    log(4, on=date(2025, 12, 10))  # after 21 November: not beside January–November 2026
+    log(4, on=date(2025, 11, 10))  # November is not over in 2026: not beside it
+    log(4, on=date(2025, 12, 10))
     log(9, on=date(2026, 3, 10))
+    log(7, on=date(2026, 11, 2))  # counted in the year so far, not in the comparison
     result = board(YEAR, today=date(2026, 11, 21))
     assert result.running
-    assert (result.previous.start, result.previous.end) == (date(2025, 1, 1), date(2025, 12, 1))
+    assert (result.previous.start, result.previous.end) == (date(2025, 1, 1), date(2025, 11, 1))
+    assert (result.compared.start, result.compared.end) == (date(2026, 1, 1), date(2026, 11, 1))
+    assert result.figures["total"].count == 16
+    assert result.figures["compared_total"].count == 9
     assert result.figures["previous_total"].count == 6
-    assert result.figures["change_percent"] == 50.0  # not -10 % against the whole of 2025
+    assert result.figures["change_percent"] == 50.0  # not +14 % against January–November
 
 
-def test_a_running_quarter_is_compared_with_the_same_months_not_the_quarter_before(app):
-    log(8, on=date(2025, 10, 6))
-    log(5, on=date(2026, 9, 7))  # the third quarter: no longer the comparison
-    log(6, on=date(2026, 10, 5))
-    result = board(Period.quarter(2026, 4), today=date(2026, 11, 21))
+def test_a_running_quarter_is_compared_without_its_unfinished_month(app):
+    """On 1 December the fourth quarter holds one day of December: set beside the whole of
+    October–December 2025 it would seem to have fallen by a quarter."""
+    for month in (10, 11, 12):
+        log(10, on=date(2025, month, 6))
+    log(5, on=date(2026, 9, 7))  # the third quarter: not the comparison
+    log(11, on=date(2026, 10, 5))
+    log(11, on=date(2026, 11, 5))
+    log(1, on=date(2026, 12, 1))
+    result = board(Period.quarter(2026, 4), today=date(2026, 12, 1))
     assert (result.previous.start, result.previous.end) == (date(2025, 10, 1), date(2025, 12, 1))
-    assert result.figures["previous_total"].count == 8
-    assert result.figures["change_percent"] == -25.0
+    assert result.figures["total"].count == 23
+    assert (result.figures["compared_total"].count, result.figures["previous_total"].count) == (
+        22,
+        20,
+    )
+    assert result.figures["change_percent"] == 10.0  # not -23.3 % (23 against 30)
+    assert [(r.category, r.previous, r.current) for r in result.rising] == [("local_taxes", 20, 22)]
+
+
+def test_a_period_in_its_first_month_has_nothing_to_compare_yet(app):
+    log(8, on=date(2025, 10, 6))
+    log(6, on=date(2026, 10, 5))
+    result = board(Period.quarter(2026, 4), today=date(2026, 10, 20))
+    assert result.running and result.previous is None and result.compared is None
+    assert result.figures["total"].count == 6
+    assert result.figures["previous_total"] is None
+    assert result.figures["change_percent"] is None
+    assert result.rising == []
+
+
+def test_too_few_cases_in_the_months_compared_hide_the_change(app):
+    log(8, on=date(2025, 10, 6))
+    log(2, on=date(2026, 10, 5))  # below k in the months that are over
+    log(9, on=date(2026, 11, 5))
+    result = board(Period.quarter(2026, 4), today=date(2026, 11, 21))
+    assert result.figures["total"].count == 11
+    assert result.figures["compared_total"].suppressed
+    assert result.figures["change_percent"] is None
+    assert result.rising == []
 
 
 def test_a_finished_period_is_compared_with_the_one_before(app):

@@ -5,7 +5,7 @@ import html
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -362,13 +362,52 @@ def test_a_running_year_says_so_and_names_the_months_it_is_compared_with(client,
     log(6)
     login_as(Role.COMMISSION)
     page = client.get(f"/commission/?period=year&year={sofia_today().year}").text
-    comparison = re.search(r'stat-comparison">([^<]*)<', page)[1]
-    assert f"същите месеци на {sofia_today().year - 1}" in comparison
-    assert "януари" in comparison
     assert "Периодът не е приключил: данни до" in page
-    assert "спрямо същите месеци на" in page  # the rising categories too
+    assert f"спрямо същите месеци на {sofia_today().year - 1}" in page  # the rising categories
     finished = client.get(f"/commission/?period=year&year={sofia_today().year - 1}").text
     assert "предходен период" in re.search(r'stat-comparison">([^<]*)<', finished)[1]
     assert "Периодът не е приключил" not in finished
     report = client.get("/commission/report")
     assert report.status_code == 200 and "Периодът не е приключил" in report.text
+
+
+def on_day(monkeypatch, day: date) -> None:
+    """The commission's pages count as if today were `day`."""
+    from bureau.web.commission import views
+    from bureau.web.common import loaders
+
+    monkeypatch.setattr(views, "sofia_today", lambda: day)
+    monkeypatch.setattr(loaders, "sofia_today", lambda: day)
+
+
+def test_a_running_quarter_sets_its_finished_months_beside_the_same_months_before(
+    client, login_as, monkeypatch
+):
+    office = make_office()
+    log(8, office, now=datetime(2025, 10, 6, 10))
+    log(9, office, now=datetime(2025, 12, 6, 10))  # December 2026 has only begun
+    log(10, office, now=datetime(2026, 10, 5, 10))
+    log(1, office, now=datetime(2026, 12, 1, 10))
+    on_day(monkeypatch, date(2026, 12, 1))
+    login_as(Role.COMMISSION, office=office)
+    page = client.get("/commission/?period=quarter&year=2026&quarter=4").text
+    comparison = html.unescape(re.search(r'stat-comparison">([^<]*)<', page)[1])
+    assert "Приключилите месеци (октомври–ноември): 10; същите месеци на 2025: 8" in comparison
+    assert "(+25,0\xa0%)" in comparison  # not -35 %: 11 against 17
+    assert "данни до 01.12.2026 вкл." in page
+    rising = re.search(r'id="h-rising".*?</section>', page, re.S)[0]
+    assert "октомври–ноември 2026" in rising and "октомври–ноември 2025" in rising
+    data = client.get("/commission/export.json?period=quarter&year=2026&quarter=4").get_json()
+    assert data["comparison"]["months"] == {
+        "kind": "same_months", "from": "2026-10-01", "to": "2026-11-30"
+    }  # fmt: skip
+    assert data["comparison"]["with"]["to"] == "2025-11-30"
+    figures = data["figures"]
+    assert (figures["total"]["count"], figures["compared_total"]["count"]) == (11, 10)
+    assert figures["change_percent"] == {"value": 25.0, "withheld": False}
+
+    on_day(monkeypatch, date(2026, 10, 20))
+    first = client.get("/commission/?period=quarter&year=2026&quarter=4").text
+    comparison = re.search(r'stat-comparison">([^<]*)<', first)[1]
+    assert "след края на първия месец от периода" in comparison
+    assert "Сравнението започва след края на първия месец от периода." in first

@@ -114,15 +114,25 @@ class Period:
         """The period has begun and is not over yet."""
         return self.start <= today < self.end
 
-    def compared_with(self, today: date) -> "Period":
+    def completed(self, today: date) -> "Period | None":
+        """The months of the period that are over by `today`: the whole period once it has
+        ended, none (None) while its first month runs."""
+        if not self.running(today):
+            return self
+        end = month_start(today)
+        return Period(self.start, end, "same_months") if end > self.start else None
+
+    def compared_with(self, today: date) -> "Period | None":
         """What the period's figures are set beside. A period that is over: the one just
-        before. One still running: the months begun so far, a year earlier (January–
-        November 2026 against January–November 2025), never a whole period beside a part
-        of one. Whole months only, like every published period."""
+        before. One still running: its months that are over, a year earlier (January–
+        October 2026 against January–October 2025 on 21 November), never a whole period
+        beside a part of one, nor a month begun beside a whole one; None while its first
+        month runs. Whole months only, like every published period."""
         if not self.running(today):
             return self.previous()
-        end = next_month(month_start(today))
-        return Period(_year_earlier(self.start), _year_earlier(end), "same_months")
+        if (done := self.completed(today)) is None:
+            return None
+        return Period(_year_earlier(done.start), _year_earlier(done.end), "same_months")
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "from": self.start.isoformat(), "to": self.last_day.isoformat()}

@@ -55,7 +55,7 @@ class Rise:
 @dataclass
 class Dashboard:
     period: Period
-    previous: Period  # what the figures are compared with: see Period.compared_with
+    previous: Period | None  # what the figures are compared with: see Period.compared_with
     filters: Filters
     threshold: int
     running: bool = False  # the period is not over: compared with the same months before
@@ -64,6 +64,7 @@ class Dashboard:
     figures: dict[str, object] = field(default_factory=dict)
     rates: dict[str, float | None] = field(default_factory=dict)
     rising: list[Rise] = field(default_factory=list)
+    compared: Period | None = None  # the months set beside `previous`: Period.completed
 
     @property
     def demographics(self) -> bool:
@@ -87,13 +88,22 @@ def dashboard(
 def _dashboard(
     office_ids: list[int], period: Period, filters: Filters, *, k: int, today: date
 ) -> Dashboard:
-    previous = period.compared_with(today)
-    monthly = monthly_totals(office_ids, previous.start, period.end, filters)
+    previous, compared = period.compared_with(today), period.completed(today)
+    monthly = monthly_totals(office_ids, (previous or period).start, period.end, filters)
     values = _by_dimension(value_counts(office_ids, period.start, period.end, filters))
-    board = Dashboard(period, previous, filters, k, running=period.running(today), as_of=today)
+    board = Dashboard(
+        period, previous, filters, k, running=period.running(today), as_of=today,
+        compared=compared,
+    )  # fmt: skip
     categories = _categories({row[2] for row in monthly})
     current = _category_month(monthly, period, categories, k)
-    before = _category_month(monthly, previous, categories, k)
+    before = _category_month(monthly, previous, categories, k) if previous else None
+    # The months set beside `before`: the whole period once it is over; while it runs, the
+    # months already over, a table of their own as `before` is (the very figure the same
+    # months will be compared with a year later, so nothing new is published).
+    now = None
+    if before:
+        now = current if compared == period else _category_month(monthly, compared, categories, k)
     tables = {"category_month": current}
     settlements = _settlements(office_ids)
     tables["settlement"] = _one_way("settlement", [*settlements, ""], values["ekatte"], k)
@@ -124,8 +134,8 @@ def _dashboard(
     )  # fmt: skip
     board.tables = tables
     board.rates = _rates(tables["settlement"], settlements)
-    board.rising = _rising(current, before)
-    board.figures = _figures(tables, before, values["days"], k)
+    board.rising = _rising(now, before)
+    board.figures = _figures(tables, now, before, values["days"], k)
     if not filters.needs_records and not filters.category:
         # Referral records keep no category, village or channel: the whole office only.
         made, figures = referrals.tables(office_ids, period.start, period.end, k=k)
@@ -213,24 +223,29 @@ def _rates(table: Published, populations: dict) -> dict[str, float | None]:
     return rates
 
 
-def _rising(current: Published, before: Published) -> list[Rise]:
-    """Categories that grew most against the previous period, from published totals only."""
+def _rising(now: Published | None, before: Published | None) -> list[Rise]:
+    """Categories that grew most against the months compared, from published totals only."""
+    if before is None:
+        return []
     rises = []
-    for code, now, then in zip(current.rows, current.row_totals, before.row_totals, strict=True):
-        if not now.suppressed and not then.suppressed and then.count and now.count > then.count:
-            rises.append(Rise(code, then.count, now.count))
+    for code, current, then in zip(now.rows, now.row_totals, before.row_totals, strict=True):
+        if _shown(current) and _shown(then) and 0 < then.count < current.count:
+            rises.append(Rise(code, then.count, current.count))
     return sorted(rises, key=lambda r: (-r.change, r.category))[:5]
 
 
-def _figures(tables: dict[str, Published], before: Published, days: "Counts", k: int) -> dict:
-    total, previous = tables["category_month"].total, before.total
+def _figures(tables: dict[str, Published], now, before: Published | None, days, k: int) -> dict:
+    total = tables["category_month"].total
+    compared = now.total if now else None
+    previous = before.total if before else None
     change = None
-    if not total.suppressed and not previous.suppressed and previous.count:
-        change = round(100 * (total.count - previous.count) / previous.count, 1)
+    if _shown(compared) and _shown(previous) and previous.count:
+        change = round(100 * (compared.count - previous.count) / previous.count, 1)
     days = Counter({value: count.n for value, count in days.items()})
     resolved = sum(days.values())
     return {
         "total": total,
+        "compared_total": compared,
         "previous_total": previous,
         "change_percent": change,
         "open": tables["open"].total,
@@ -243,6 +258,10 @@ def _figures(tables: dict[str, Published], before: Published, days: "Counts", k:
         "recommend_percent": share(tables["recommend"], "yes"),
         "first_contact_percent": part_of(tables["first_contact"].cells[0][0], total, k),
     }
+
+
+def _shown(cell: Cell | None) -> bool:
+    return cell is not None and not cell.suppressed
 
 
 def part_of(part: Cell, whole: Cell, k: int) -> float | None:

@@ -81,6 +81,10 @@ def export(kind: str):
     meta = export_meta(query, board.threshold)
     audit.log("stats.export", office_id=query.office.id, format=kind, table=key or "all")
     if kind == "json":
+        meta["comparison"] = {  # which months the change sets side by side, as the page says
+            "months": board.compared.as_dict() if board.compared else None,
+            "with": board.previous.as_dict() if board.previous else None,
+        }
         body = stats_export.document(tables, labels, meta=meta, figures=board.figures)
         response = jsonify(body)
     else:

@@ -502,10 +502,6 @@ def months_label(start: date, end: date, *, year: bool = True) -> str:
 def comparison_label(board) -> str:
     """What the headline figures are compared with, said plainly."""
     previous = board.previous
-    if board.running:
-        return _(
-            "същите месеци на %(year)d (%(months)s)",
-            year=previous.start.year,
-            months=months_label(previous.start, previous.end, year=False),
-        )
+    if board.running:  # the months themselves are named beside it (_stats.html)
+        return _("същите месеци на %(year)d", year=previous.start.year)
     return _("предходен период (%(months)s)", months=months_label(previous.start, previous.end))
