@@ -230,6 +230,7 @@ def template_globals() -> dict:
         "age_band_label": lambda c: label(AGE_BAND_LABELS, c),
         "flag_label": lambda c: label(FLAG_LABELS, c),
         "status_label": lambda c: label(STATUS_LABELS, c),
+        "status_labels": lambda: {code: str(text) for code, text in STATUS_LABELS.items()},
         "urgency_label": lambda c: label(URGENCY_LABELS, c),
         "event_label": lambda c: label(EVENT_LABELS, c),
         "outcome_label": lambda c: label(OUTCOME_LABELS, c),
