@@ -1,6 +1,7 @@
 """Citizens of an office: their phone numbers checked, and found by name (Cyrillic or
 Latin) or phone."""
 
+import functools
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -122,19 +123,31 @@ def _own(citizen_id, office_id: int | None, words: list[str], phone: str) -> lis
     own index entries. The office too, where there is one: lets a planner that gathers the
     matching citizens first (PostgreSQL may) read them through the office's index."""
     conditions = []
-    for word in words:
-        token = aliased(CitizenToken)
+    for position, word in enumerate(words):
+        token = _own_token(position)
         own = select(token.id).where(
             token.citizen_id == citizen_id, *_starts_with(token.token, word)
         )
         conditions.append(_in_office(own, token, office_id).exists())
     if phone:
-        citizen = aliased(Citizen)
+        citizen = _own_citizen()
         own = select(citizen.id).where(
             citizen.id == citizen_id, *_starts_with(citizen.phone_key, _phone_prefix(phone))
         )
         conditions.append(_in_office(own, citizen, office_id).exists())
     return conditions
+
+
+# The tables a search's sub-queries read, aliased once for the process: an alias made
+# anew adapts each column it is asked for again, 0.6 ms a phone search (twice a list).
+@functools.cache
+def _own_token(position: int):
+    return aliased(CitizenToken, name=f"own_token_{position}")
+
+
+@functools.cache
+def _own_citizen():
+    return aliased(Citizen, name="own_citizen")
 
 
 def _in_office(query: Select, model, office_id: int | None) -> Select:
