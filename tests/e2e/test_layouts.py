@@ -166,3 +166,21 @@ def test_on_a_phone_each_case_of_the_list_shows_its_facts_without_scrolling_acro
     tops = [cell.bounding_box()["y"] for cell in cells[1:]]
     assert tops == sorted(tops) and len(set(tops)) == 3, tops
     expect(page.locator("thead a.sort-link", has_text="Срок")).to_be_visible()
+
+
+def test_the_coordinators_bar_keeps_each_link_on_one_line_on_a_1024_px_tablet(
+    new_page, log_in, staff
+):
+    page = new_page(viewport=(1024, 768))
+    log_in(page, staff[Role.COORDINATOR])
+    page.goto("/cases/")
+    heights = page.eval_on_selector_all(
+        "nav.navbar .navbar-nav > .nav-item > .nav-link",
+        "links => links.map(a => a.getBoundingClientRect().height)",
+    )
+    assert len(heights) >= 5 and max(heights) < 1.5 * min(heights)  # "Ново запитване" too
+    assert page_overflow(page) <= 0
+    # The municipality's name beside the mark is left to screen readers at this width.
+    brand = page.locator("a.navbar-brand")
+    assert brand.locator(".brand-name-staff").text_content().strip()
+    assert brand.bounding_box()["width"] < 100
