@@ -86,3 +86,10 @@ def test_each_office_with_a_register_of_services_links_to_it(client):
     page = client.get("/").text
     assert 'href="/services/KRS"' in page and "Услуги на община Кресна" in page
     assert 'href="/services/STR"' not in page  # nothing active to show there
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_bureaus_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -2,7 +2,16 @@
 language switch, the health check, the session's clock for the page's warning, and the
 open data. The citizen's own inquiry (status, online inquiry, feedback) is inquiry.py."""
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from bureau import database
@@ -34,6 +43,13 @@ def home():
             "public/staff_home.html", queues=mine, today=today, list_args=list_args
         )
     return render_template("public/staff_home.html")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """What a browser asks for without reading the page's icon link (a PDF, a bookmark)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def _public_home():
