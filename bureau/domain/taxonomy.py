@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from bureau.domain import DomainError
+from bureau.domain.text import one_line
 from bureau.extensions import db
 from bureau.models import Category, Subcategory
 
@@ -129,6 +130,9 @@ def update_category(category: Category, **fields) -> None:
     """The administrator edits labels, response time and rules of a category."""
     if fields.get("response_days") is not None and not 1 <= fields["response_days"] <= 365:
         raise DomainError(_l("Срокът трябва да е между 1 и 365 работни дни."), "response_days")
+    for key in ("label_bg", "label_en"):  # a label is one line, wherever it is shown
+        if isinstance(fields.get(key), str):
+            fields[key] = one_line(fields[key])
     for key, value in fields.items():
         setattr(category, key, value)
 
@@ -142,8 +146,8 @@ def add_subcategory(category: Category, *, code: str, label_bg: str, label_en: s
         raise DomainError(_l("Вече има подкатегория с този код."), "code")
     sub = Subcategory(
         code=code,
-        label_bg=label_bg.strip(),
-        label_en=label_en.strip() or label_bg.strip(),
+        label_bg=one_line(label_bg),
+        label_en=one_line(label_en) or one_line(label_bg),
         position=len(category.subcategories),
     )
     category.subcategories.append(sub)

@@ -106,6 +106,20 @@ def test_admin_edits_the_labels(client, admin):
     assert (local_taxes().label_bg, local_taxes().label_en) == ("Данъци", "Taxes")
 
 
+def test_labels_sent_over_several_lines_are_kept_on_one(client, admin):
+    client.post(
+        "/admin/categories/local_taxes",
+        data=category_form(local_taxes(), label_bg="Местни\r\nданъци ", label_en="Local\ttaxes"),
+    )
+    assert (local_taxes().label_bg, local_taxes().label_en) == ("Местни данъци", "Local taxes")
+    client.post(
+        "/admin/categories/local_taxes/subcategories",
+        data={"sub-code": "tourist_tax", "sub-label_bg": "Туристически\nданък"},
+    )
+    sub = db.session.scalar(select(Subcategory).where(Subcategory.code == "tourist_tax"))
+    assert (sub.label_bg, sub.label_en) == ("Туристически данък", "Туристически данък")
+
+
 def test_new_response_days_apply_to_new_inquiries(client, admin):
     client.post(
         "/admin/categories/local_taxes", data=category_form(local_taxes(), response_days="3")
